@@ -1,0 +1,84 @@
+"""MkDocs glue: read the catalogue before anything is written, then add its pages in memory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from generator.catalogue import read_catalogue
+from generator.config import PatternsConfig
+from generator.history import last_changed
+from generator.model import LANGS, Catalogue
+from generator.render import TEMPLATES, Renderer, data_path
+from generator.search import build_search_index, search_index_path
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+
+log = get_plugin_logger(__name__)
+THEME = Path(__file__).parent / "theme"
+REQUIRED_EXTENSIONS = ("attr_list", "toc", "admonition", "md_in_html")
+
+
+class PatternsPlugin(BasePlugin[PatternsConfig]):
+    """Turns patterns/*.yaml into bilingual pattern pages, a catalogue, a map and search indexes."""
+
+    def __init__(self) -> None:
+        self.catalogue: Catalogue | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # Validation happens here, before MkDocs cleans site_dir, so a failed build leaves
+        # the previous site untouched.
+        root = Path(config.config_file_path).parent
+        retros = Path(self.config.retros_dir)
+        reading = read_catalogue(Path(self.config.patterns_dir), root, retros if retros.is_dir() else None)
+        for finding in reading.findings:
+            (log.error if finding.severity == "error" else log.warning)(str(finding))
+        if reading.catalogue is None:
+            errors = sum(f.severity == "error" for f in reading.findings)
+            raise PluginError(f"{errors} problem(s) in pattern files; nothing was built. "
+                              "Fix them, or run `patterns validate` to see them again.")
+        self.catalogue = reading.catalogue
+        for extension in REQUIRED_EXTENSIONS:
+            if extension not in config.markdown_extensions:
+                config.markdown_extensions.append(extension)
+        # Our templates go after a project's custom_dir, before Material's own.
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        assert self.catalogue is not None
+        root = Path(config.config_file_path).parent
+        renderer = Renderer(self.catalogue, [Path(self.config.templates_dir)] if self.config.templates_dir else [],
+                            directory_urls=config.use_directory_urls,
+                            changed=last_changed(Path(self.config.patterns_dir)))
+        site_dir = Path(config.site_dir).resolve()
+        for page in renderer.pages():
+            file = File.generated(config, page.path, content=page.content)
+            # Ids are validated, so this cannot fire; it is the last line of defence for the site folder.
+            if not Path(file.abs_dest_path).resolve().is_relative_to(site_dir):
+                raise PluginError(f"refusing to write {page.path} outside the site folder {site_dir}")
+            if page.edit_path:
+                file.edit_uri = Path(os.path.relpath(root / page.edit_path, config.docs_dir)).as_posix()
+            files.append(file)
+        for lang in LANGS:
+            files.append(File.generated(config, search_index_path(lang),
+                                        content=build_search_index(self.catalogue, lang)))
+            files.append(File.generated(config, data_path(lang), content=renderer.pattern_data(lang)))
+        return files
+
+    def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: object) -> LiveReloadServer:
+        server.watch(self.config.patterns_dir)
+        if Path(self.config.retros_dir).is_dir():
+            server.watch(self.config.retros_dir)
+        server.watch(str(TEMPLATES))
+        server.watch(str(THEME))
+        if self.config.templates_dir:
+            server.watch(self.config.templates_dir)
+        return server

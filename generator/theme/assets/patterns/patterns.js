@@ -1,0 +1,261 @@
+/* The reader's tools around the patterns: self-check and progress (kept in this browser only),
+ * copyable section links and questions, the situation finder, picking patterns for a retro
+ * sheet, the retro sheet itself, and sorting the catalogue. No network but this site's own
+ * files; text from data is always set with textContent. */
+(function () {
+  "use strict";
+
+  var STORE = "patterns.check.";
+
+  function stored(id, kind) {
+    try { return localStorage.getItem(STORE + kind + "." + id) === "1"; } catch (e) { return false; }
+  }
+
+  function store(id, kind, on) {
+    try {
+      if (on) localStorage.setItem(STORE + kind + "." + id, "1");
+      else localStorage.removeItem(STORE + kind + "." + id);
+    } catch (e) { /* storage may be disabled; the check then lasts for this page only */ }
+  }
+
+  function copy(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed"; area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    try { document.execCommand("copy"); } finally { document.body.removeChild(area); }
+    return Promise.resolve();
+  }
+
+  function flash(button, label) {
+    var before = button.getAttribute("data-label") || button.textContent;
+    button.setAttribute("data-label", before);
+    button.textContent = label;
+    setTimeout(function () { button.textContent = before; }, 1500);
+  }
+
+  function selfCheck() {
+    document.querySelectorAll(".pattern-check").forEach(function (box) {
+      var id = box.getAttribute("data-pattern");
+      box.querySelectorAll("input[data-check]").forEach(function (input) {
+        var kind = input.getAttribute("data-check");
+        input.checked = stored(id, kind);
+        input.addEventListener("change", function () { store(id, kind, input.checked); });
+      });
+    });
+  }
+
+  function progress() {
+    var panel = document.querySelector(".pattern-progress");
+    if (!panel) return;
+    var marks = document.querySelectorAll(".pattern-progress__mark");
+    var read = 0, tried = 0;
+    marks.forEach(function (mark) {
+      var id = mark.getAttribute("data-pattern");
+      var r = stored(id, "read"), t = stored(id, "tried");
+      read += r ? 1 : 0; tried += t ? 1 : 0;
+      mark.textContent = (r ? " ✓ " + panel.getAttribute("data-label-read") : "") +
+        (t ? " ✓ " + panel.getAttribute("data-label-tried") : "");
+    });
+    panel.querySelector(".pattern-progress__read").textContent =
+      panel.getAttribute("data-label-read") + ": " + read + " / " + marks.length;
+    panel.querySelector(".pattern-progress__tried").textContent =
+      panel.getAttribute("data-label-tried") + ": " + tried + " / " + marks.length;
+  }
+
+  /* A visible "copy link" button beside every section heading of a pattern page. */
+  function sectionLinks() {
+    if (!document.querySelector(".pattern-check")) return;
+    var lang = document.documentElement.lang;
+    var label = lang === "en" ? "Copy a link to this section" : "이 절의 링크 복사";
+    var text = lang === "en" ? "copy link" : "링크 복사";
+    document.querySelectorAll(".md-content h2[id]").forEach(function (h) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "pattern-copy-link";
+      button.setAttribute("aria-label", text + ": " + h.firstChild.textContent.trim());
+      button.title = label;
+      button.textContent = text;
+      button.addEventListener("click", function () {
+        var url = location.origin + location.pathname + "#" + h.id;
+        copy(url).then(function () { flash(button, "✓"); });
+      });
+      h.appendChild(button);
+    });
+  }
+
+  function copyQuestions() {
+    document.querySelectorAll(".pattern-questions").forEach(function (box) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "md-button pattern-questions__copy";
+      button.textContent = box.getAttribute("data-copy-label");
+      button.addEventListener("click", function () {
+        var lines = [];
+        box.querySelectorAll("li").forEach(function (li, i) { lines.push((i + 1) + ". " + li.textContent.trim()); });
+        copy(lines.join("\n")).then(function () { flash(button, box.getAttribute("data-copied-label")); });
+      });
+      box.appendChild(button);
+    });
+  }
+
+  /* The finder ranks patterns with the site search (window.patternsSearch), so synonyms, Korean
+   * particles and English inflections work here as they do in the header; it then shows the
+   * situations of the patterns that fit. */
+  function finder() {
+    var root = document.querySelector(".situation-finder");
+    var search = document.querySelector(".patterns-search");
+    if (!root || !search || !window.patternsSearch) return;
+    var input = root.querySelector("input");
+    var status = root.querySelector(".situation-finder__status");
+    var groups = Array.prototype.slice.call(document.querySelectorAll(".situation-group"));
+    var container = groups.length ? groups[0].parentNode : null;
+    var byId = {};
+    groups.forEach(function (g) { byId[g.getAttribute("data-pattern")] = g; });
+    var prepared = null;
+
+    function idOf(url) { return url.replace(/\/$/, "").split("/").pop(); }
+
+    function show(results) {
+      groups.forEach(function (g) { g.hidden = true; });
+      var best = results.length ? results[0].score : 0;
+      var shown = 0;
+      results.forEach(function (r) {
+        var g = byId[idOf(r.doc.url)];
+        if (!g || r.score < best * 0.4 || shown >= 5) return;
+        g.hidden = false; shown++;
+        container.appendChild(g);
+      });
+      groups.forEach(function (g) { if (g.hidden) container.appendChild(g); });
+      status.textContent = shown ? shown + " / " + groups.length : root.getAttribute("data-none");
+    }
+
+    function run() {
+      var q = input.value;
+      if (!q.trim()) {
+        groups.forEach(function (g) { g.hidden = false; container.appendChild(g); });
+        status.textContent = "";
+        return;
+      }
+      var ready = prepared ? Promise.resolve(prepared) :
+        fetch(search.getAttribute("data-index")).then(function (r) { return r.json(); })
+          .then(function (index) { prepared = window.patternsSearch.prepare(index); return prepared; });
+      ready.then(function (p) { if (input.value === q) show(window.patternsSearch.score(p, q)); });
+    }
+
+    input.addEventListener("input", run);
+    var asked = new URLSearchParams(location.search).get("q");
+    if (asked) { input.value = asked; run(); }
+  }
+
+  function picker() {
+    var link = document.querySelector(".retro-picker__link");
+    if (!link) return;
+    var boxes = document.querySelectorAll(".retro-pick");
+    function update() {
+      var ids = [];
+      boxes.forEach(function (b) { if (b.checked) ids.push(b.value); });
+      link.href = link.getAttribute("data-base") + (ids.length ? "?p=" + ids.join(",") : "");
+      link.querySelector(".retro-picker__count").textContent = ids.length;
+    }
+    boxes.forEach(function (b) { b.addEventListener("change", update); });
+    update();
+  }
+
+  function retroSheet() {
+    var sheet = document.querySelector(".retro-sheet");
+    if (!sheet) return;
+    var ids = (new URLSearchParams(location.search).get("p") || "").split(",").map(function (s) {
+      return s.trim();
+    }).filter(Boolean);
+    var printButton = document.querySelector(".retro-sheet__print");
+    if (printButton) printButton.addEventListener("click", function () { window.print(); });
+    if (!ids.length) { sheet.textContent = sheet.getAttribute("data-empty"); return; }
+    fetch(sheet.getAttribute("data-source")).then(function (r) { return r.json(); }).then(function (data) {
+      ids.forEach(function (id) {
+        var p = data[id];
+        var section = document.createElement("section");
+        section.className = "retro-sheet__pattern";
+        section.setAttribute("data-pattern", id);
+        var h = document.createElement("h2");
+        if (!p) {
+          h.textContent = sheet.getAttribute("data-unknown") + ": " + id;
+          section.appendChild(h); sheet.appendChild(section);
+          return;
+        }
+        var a = document.createElement("a");
+        a.href = sheet.getAttribute("data-base") + p.url;
+        a.textContent = p.title;
+        h.appendChild(a);
+        section.appendChild(h);
+        var summary = document.createElement("p");
+        summary.className = "retro-sheet__summary";
+        summary.textContent = p.summary;
+        section.appendChild(summary);
+        var solution = document.createElement("p");
+        var label = document.createElement("strong");
+        label.textContent = sheet.getAttribute("data-solution") + ". ";
+        solution.appendChild(label);
+        solution.appendChild(document.createTextNode(p.solution.replace(/[*_`]/g, "")));
+        section.appendChild(solution);
+        var qh = document.createElement("h3");
+        qh.textContent = sheet.getAttribute("data-questions");
+        section.appendChild(qh);
+        var list = document.createElement("ol");
+        p.questions.forEach(function (q) {
+          var li = document.createElement("li");
+          li.textContent = q;
+          list.appendChild(li);
+        });
+        section.appendChild(list);
+        sheet.appendChild(section);
+      });
+    });
+  }
+
+  function catalogueSort() {
+    var select = document.getElementById("pattern-sort");
+    var list = document.querySelector(".pattern-list ul");
+    if (!select || !list) return;
+    select.addEventListener("change", function () {
+      var items = Array.prototype.slice.call(list.children);
+      var key = function (li, attr) { return Number(li.querySelector(".pattern-discussed").getAttribute(attr)); };
+      items.sort(function (a, b) {
+        if (select.value === "discussed") {
+          return (key(b, "data-count") - key(a, "data-count")) || (key(a, "data-position") - key(b, "data-position"));
+        }
+        return key(a, "data-position") - key(b, "data-position");
+      });
+      items.forEach(function (li) { list.appendChild(li); });
+    });
+  }
+
+  /* On the map, pointing at or focusing a pattern brings its own edges forward. */
+  function mapHighlight() {
+    var svg = document.querySelector(".pattern-map__svg");
+    if (!svg) return;
+    function light(node, on) {
+      svg.classList.toggle("is-dim", on);
+      svg.querySelectorAll(".e-" + node.getAttribute("data-pattern")).forEach(function (edge) {
+        edge.classList.toggle("is-active", on);
+      });
+    }
+    svg.querySelectorAll(".pattern-map__node").forEach(function (node) {
+      ["mouseenter", "focusin"].forEach(function (type) { node.addEventListener(type, function () { light(node, true); }); });
+      ["mouseleave", "focusout"].forEach(function (type) { node.addEventListener(type, function () { light(node, false); }); });
+    });
+  }
+
+  selfCheck();
+  mapHighlight();
+  progress();
+  sectionLinks();
+  copyQuestions();
+  finder();
+  picker();
+  retroSheet();
+  catalogueSort();
+})();
