@@ -1,0 +1,114 @@
+"""`patterns` command line: validate pattern files and start new ones."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator.catalogue import read_catalogue
+from generator.findings import Finding, errors_in
+from generator.render import render_scaffold
+from generator.validate import RESERVED_IDS, pattern_schema
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return its exit code (0 ok, 1 problems found, 2 usage)."""
+    parser = argparse.ArgumentParser(prog="patterns", description="Work with the pattern catalogue.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("validate", help="check pattern files and report every problem")
+    check.add_argument("paths", nargs="*", type=Path, help="files to report on (default: all of patterns/)")
+    check.add_argument("--dir", type=Path, default=Path("patterns"), help="the patterns folder")
+    check.add_argument("--retros", type=Path, default=Path("retros"),
+                       help="the folder of retrospective records (checked when it exists)")
+    check.add_argument("--format", choices=("text", "github"), default="text",
+                       help="github prints GitHub Actions annotations")
+    start = commands.add_parser("new", help="write a new pattern file from the template, never overwriting")
+    start.add_argument("id", help="the new pattern's id: lowercase ASCII words joined by hyphens")
+    start.add_argument("--title-ko", required=True, help="Korean title")
+    start.add_argument("--title-en", required=True, help="English title")
+    start.add_argument("--dir", type=Path, default=Path("patterns"), help="the patterns folder")
+    args = parser.parse_args(argv)
+    if args.command == "new":
+        return new(args.dir, args.id, args.title_ko, args.title_en)
+    return validate(args.dir, args.paths, args.format, args.retros)
+
+
+def new(directory: Path, pattern_id: str, title_ko: str, title_en: str) -> int:
+    """Write patterns/<id>.yaml from the scaffold; refuse a bad id or an existing file."""
+    problem = scaffold_problem(pattern_id)
+    if problem:
+        print(f"patterns new: {problem}", file=sys.stderr)
+        return 1
+    if not directory.is_dir():
+        print(f"patterns new: no folder {directory}; run from the repository root or pass --dir", file=sys.stderr)
+        return 2
+    target = directory / f"{pattern_id}.yaml"
+    content = render_scaffold(pattern_id, unicodedata.normalize("NFC", title_ko), title_en)
+    try:
+        with target.open("x", encoding="utf-8") as out:  # "x": never overwrite, even in a race
+            out.write(content)
+    except FileExistsError:
+        print(f"patterns new: {target} already exists; nothing was written. Edit it, or choose another id.",
+              file=sys.stderr)
+        return 1
+    print(f"created {target}")
+    print("next: fill in every \"\" (Korean and English), then run `patterns validate` until it prints no error,")
+    print("      preview with `make serve`, and open a pull request (see CONTRIBUTING.md).")
+    return 0
+
+
+def scaffold_problem(pattern_id: str) -> str:
+    """Why `pattern_id` cannot name a new pattern, or '' when it can."""
+    if not re.fullmatch(pattern_schema()["$defs"]["id"]["pattern"], pattern_id):
+        return (f"'{pattern_id}' is not a valid id: use lowercase ASCII letters and digits joined by single "
+                "hyphens, like clarify-service-levels")
+    if len(pattern_id) > pattern_schema()["$defs"]["id"]["maxLength"]:
+        return f"'{pattern_id}' is longer than {pattern_schema()['$defs']['id']['maxLength']} characters"
+    if pattern_id in RESERVED_IDS:
+        return f"'{pattern_id}' is reserved (it names a page of the site or a device on Windows)"
+    return ""
+
+
+def validate(directory: Path, paths: Sequence[Path], style: str, retros: Path | None = None) -> int:
+    """Check every file in `directory` against the others; report findings for `paths` (or all)."""
+    if not directory.is_dir():
+        print(f"patterns: no folder {directory}; run from the repository root or pass --dir", file=sys.stderr)
+        return 2
+    root = directory.resolve().parent
+    wanted = {_display(p, root) for p in paths}
+    missing = [p for p in paths if not p.exists()]
+    for p in missing:
+        print(f"{p}: no such file", file=sys.stderr)
+    reading = read_catalogue(directory.resolve(), root, retros.resolve() if retros and retros.is_dir() else None)
+    shown = [f for f in reading.findings if not wanted or f.path in wanted]
+    for finding in shown:
+        print(_github(finding) if style == "github" else str(finding))
+    errors, warnings = len(errors_in(shown)), len(shown) - len(errors_in(shown))
+    if style == "text":
+        total = len({f.path for f in shown})
+        print(f"{errors} error(s), {warnings} warning(s)" + (f" in {total} file(s)" if total else ""),
+              file=sys.stderr)
+    return 1 if errors or missing else 0
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _github(finding: Finding) -> str:
+    level = "error" if finding.severity == "error" else "warning"
+    line = f",line={finding.line}" if finding.line else ""
+    message = f"{finding.field}: {finding.message}" if finding.field else finding.message
+    message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return f"::{level} file={finding.path}{line}::{message}"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
