@@ -1,0 +1,76 @@
+"""Shared fixtures: real sites built in temporary folders, served on localhost."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+TESTS = Path(__file__).parent
+REPO = TESTS.parent
+FIXTURES = TESTS / "fixtures"
+SHARED = REPO.parent / "shared"
+
+
+def build_site(project: Path, site_dir: Path | None = None, strict: bool = True) -> Path:
+    """Run a real `mkdocs build` of the project at `project`; return the site folder."""
+    site_dir = site_dir or project / "site"
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(site_dir), strict=strict)
+    build(config)
+    return site_dir
+
+
+def copy_project(source: Path, target: Path) -> Path:
+    """Copy a project (mkdocs.yml, docs/, patterns/) without any built site."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("site", ".venv", ".git", "__pycache__"))
+    return target
+
+
+@pytest.fixture
+def mini_project(tmp_path: Path) -> Path:
+    """A copy of tests/fixtures/site: two small patterns and a minimal mkdocs.yml."""
+    return copy_project(FIXTURES / "site", tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own site, built once per test session in a temporary folder."""
+    project = tmp_path_factory.mktemp("repo")
+    for name in ("mkdocs.yml", "docs", "patterns"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, project / name)
+    return build_site(project)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+
+@contextlib.contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve a built site on 127.0.0.1 for as long as the block runs; yields its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def served_site(real_site: Path) -> Iterator[str]:
+    """The real site on a local HTTP server; yields its base URL."""
+    with serve(real_site) as url:
+        yield url

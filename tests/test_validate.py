@@ -1,0 +1,158 @@
+"""The validator against a corpus of broken and unusual files, one flaw per file.
+
+Each file under fixtures/invalid/ starts with `# expect: <finding>` lines (or has a
+`<name>.expect` sidecar when it cannot hold a UTF-8 header); it is validated in a folder beside the two
+valid fixture patterns and must produce exactly those findings, through both
+`patterns validate` and `mkdocs build`. The slow, hostile cases run in a subprocess so a
+crash could not take pytest down with it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+from generator.catalogue import read_catalogue
+
+INVALID = sorted(p for p in (FIXTURES / "invalid").glob("*") if p.suffix != ".expect")
+VALID = sorted((FIXTURES / "valid").glob("*.yaml"))
+BASE = sorted((FIXTURES / "site" / "patterns").glob("*.yaml"))
+
+
+def expected_findings(fixture: Path) -> list[str]:
+    sidecar = fixture.with_suffix(".expect")
+    if sidecar.exists():
+        return [line for line in sidecar.read_text(encoding="utf-8").splitlines() if line.strip()]
+    text = fixture.read_bytes().decode("utf-8", errors="replace").lstrip("\ufeff")
+    return [line[len("# expect: "):] for line in text.splitlines() if line.startswith("# expect: ")]
+
+
+def base_patterns(tmp_path: Path) -> Path:
+    """A patterns/ folder holding the two valid fixture patterns."""
+    patterns = tmp_path / "patterns"
+    patterns.mkdir()
+    for base in BASE:
+        shutil.copy(base, patterns / base.name)
+    return patterns
+
+
+def project_with(fixture: Path, tmp_path: Path) -> Path:
+    shutil.copy(fixture, base_patterns(tmp_path) / fixture.name)
+    return tmp_path
+
+
+MKDOCS_YML = "site_name: corpus\ntheme: {name: material, font: false}\nplugins: [patterns]\n"
+
+
+def run_measured(command: list[str], cwd: Path) -> tuple[int, str, str, float, int]:
+    """Run a child process; return its exit code, output, error output, seconds and peak memory (KiB)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        child = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(child.pid, 0)  # this child's own resource use, not its siblings'
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        return os.waitstatus_to_exitcode(status), out.read(), err.read(), seconds, usage.ru_maxrss
+
+
+def findings_for(fixture: Path, project: Path) -> list[str]:
+    """Run `patterns validate` in a child process; return the lines about this fixture."""
+    code, out, err, seconds, _ = run_measured([sys.executable, "-m", "generator", "validate"], project)
+    assert code in (0, 1), err  # never a signal: a crash would show here as a negative code
+    assert "Traceback" not in out + err
+    assert seconds < 2.0  # under 1 s of work, plus the interpreter's start
+    return [line for line in out.splitlines() if line.startswith(f"patterns/{fixture.name}")]
+
+
+@pytest.mark.parametrize("fixture", INVALID, ids=lambda p: p.name)
+def test_invalid_file_gets_its_exact_message(fixture: Path, tmp_path: Path) -> None:
+    expected = expected_findings(fixture)
+    assert expected, f"{fixture.name} has no '# expect:' header"
+    project = project_with(fixture, tmp_path)
+    assert findings_for(fixture, project) == expected
+    # The same findings stop `mkdocs build`, before anything is written.
+    (project / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    (project / "docs").mkdir()
+    code, out, err, _, _ = run_measured([str(Path(sys.executable).parent / "mkdocs"), "build"], project)
+    assert code == 1 and "Traceback" not in out + err
+    assert [line.split("generator: ", 1)[1] for line in err.splitlines()
+            if f"generator: patterns/{fixture.name}" in line] == expected
+    assert not (project / "site").exists()
+
+
+@pytest.mark.parametrize("name", ["aux", "con", "nul", "com1", "lpt1"])
+def test_windows_device_names_are_reserved(name: str, tmp_path: Path) -> None:
+    # Made here rather than committed: Git for Windows cannot check such files out.
+    patterns = base_patterns(tmp_path)
+    text = (patterns / "first-contact.yaml").read_text(encoding="utf-8").replace("id: first-contact", f"id: {name}")
+    (patterns / f"{name}.yaml").write_text(text, encoding="utf-8")
+    messages = [str(f) for f in read_catalogue(patterns, tmp_path).findings if f.path == f"patterns/{name}.yaml"]
+    assert f"patterns/{name}.yaml:2: id: '{name}' is reserved (it names a page of the site or a device on " \
+           "Windows); choose another id" in messages
+
+
+@pytest.mark.parametrize("fixture", [FIXTURES / "invalid" / "deep-nesting.yaml", FIXTURES / "invalid" / "alias-bomb.yaml",
+                                     FIXTURES / "invalid" / "long-line.yaml"], ids=lambda p: p.name)
+def test_hostile_files_stay_within_a_second_and_200_mb(fixture: Path, tmp_path: Path) -> None:
+    project = project_with(fixture, tmp_path)
+    code, _, _, seconds, peak_kib = run_measured([sys.executable, "-m", "generator", "validate"], project)
+    assert code == 1
+    assert seconds < 2.0 and peak_kib < 200 * 1024
+
+
+@pytest.mark.parametrize("fixture", VALID, ids=lambda p: p.name)
+def test_unusual_but_valid_file_is_accepted(fixture: Path, tmp_path: Path) -> None:
+    project = project_with(fixture, tmp_path)
+    reading = read_catalogue(project / "patterns", project)
+    assert [str(f) for f in reading.findings] == expected_findings(fixture)
+    assert reading.catalogue is not None
+
+
+def test_all_findings_come_in_one_run_in_a_stable_order(tmp_path: Path) -> None:
+    patterns = base_patterns(tmp_path)
+    first = patterns / "first-contact.yaml"
+    text = first.read_text(encoding="utf-8")
+    first.write_text(text.replace("order: 1", "order: one").replace("status: established", "status: done"),
+                     encoding="utf-8")
+    (patterns / "keep-them-posted.yaml").write_text(
+        (patterns / "keep-them-posted.yaml").read_text(encoding="utf-8").replace("builds_on: [first-contact]", "builds_on: [first-contct]"),
+        encoding="utf-8")
+    runs = [[str(f) for f in read_catalogue(patterns, tmp_path).findings] for _ in range(2)]
+    assert runs[0] == runs[1] == [
+        "patterns/first-contact.yaml:3: order: expected a whole number, got 'one'",
+        "patterns/first-contact.yaml:4: status: expected one of established, candidate, got 'done'",
+        "patterns/keep-them-posted.yaml:28: builds_on[0]: expected the id of a pattern in patterns/, "
+        "got 'first-contct' (did you mean 'first-contact'?)",
+    ]
+
+
+def test_a_reference_cycle_is_accepted(tmp_path: Path) -> None:
+    patterns = base_patterns(tmp_path)
+    first = patterns / "first-contact.yaml"
+    first.write_text(first.read_text(encoding="utf-8").replace("builds_on: []", "builds_on: [keep-them-posted]"),
+                     encoding="utf-8")
+    reading = read_catalogue(patterns, tmp_path)
+    assert reading.findings == [] and reading.catalogue is not None
+    assert {p.id for p in reading.catalogue.patterns} == {"first-contact", "keep-them-posted"}
+
+
+def test_yml_extension_and_symlink_are_reported(tmp_path: Path) -> None:
+    patterns = base_patterns(tmp_path)
+    shutil.copy(BASE[0], patterns / "other.yml")
+    (patterns / "linked.yaml").symlink_to(BASE[1])
+    (patterns / "has space.yaml").write_text(BASE[0].read_text(encoding="utf-8"), encoding="utf-8")
+    messages = [str(f) for f in read_catalogue(patterns, tmp_path).findings]
+    assert "patterns/linked.yaml: is a symbolic link; pattern files must be regular files inside the repository" \
+        in messages
+    assert "patterns/other.yml: pattern files end in .yaml; rename it to other.yaml" in messages
+    assert ("patterns/has space.yaml: file name 'has space.yaml' is not a valid id: use lowercase ASCII letters "
+            "and digits joined by hyphens, like build-trust.yaml") in messages
