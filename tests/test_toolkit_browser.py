@@ -102,6 +102,8 @@ def test_situation_finder_narrows_as_you_type(page: Page, served_site: str, lang
     page.goto(served_site + ("en/" if lang == "en" else "") + "situations/")
     total = page.locator(".situation-group").count()
     page.type("#situation-filter", query)
+    # The index arrives asynchronously; wait until the list shows the whole query, not a prefix.
+    page.wait_for_function("q => document.querySelector('.situation-finder').dataset.shownFor === q", arg=query)
     shown = page.eval_on_selector_all(".situation-group:not([hidden])", "els => els.map(e => e.dataset.pattern)")
     assert expected <= set(shown[:3]) or expected <= set(shown), shown
     assert len(shown) < total

@@ -115,11 +115,11 @@
     var container = groups.length ? groups[0].parentNode : null;
     var byId = {};
     groups.forEach(function (g) { byId[g.getAttribute("data-pattern")] = g; });
-    var prepared = null;
+    var prepared = null;  // one promise of the prepared index, however fast the reader types
 
     function idOf(url) { return url.replace(/\/$/, "").split("/").pop(); }
 
-    function show(results) {
+    function show(results, q) {
       groups.forEach(function (g) { g.hidden = true; });
       var best = results.length ? results[0].score : 0;
       var shown = 0;
@@ -131,6 +131,7 @@
       });
       groups.forEach(function (g) { if (g.hidden) container.appendChild(g); });
       status.textContent = shown ? shown + " / " + groups.length : root.getAttribute("data-none");
+      root.setAttribute("data-shown-for", q);  // lets a script (or a test) know the list has settled
     }
 
     function run() {
@@ -138,12 +139,13 @@
       if (!q.trim()) {
         groups.forEach(function (g) { g.hidden = false; container.appendChild(g); });
         status.textContent = "";
+        root.setAttribute("data-shown-for", "");
         return;
       }
-      var ready = prepared ? Promise.resolve(prepared) :
-        fetch(search.getAttribute("data-index")).then(function (r) { return r.json(); })
-          .then(function (index) { prepared = window.patternsSearch.prepare(index); return prepared; });
-      ready.then(function (p) { if (input.value === q) show(window.patternsSearch.score(p, q)); });
+      prepared = prepared || fetch(search.getAttribute("data-index")).then(function (r) { return r.json(); })
+        .then(function (index) { return window.patternsSearch.prepare(index); })
+        .catch(function (error) { prepared = null; throw error; });  // the next keystroke tries again
+      prepared.then(function (p) { if (input.value === q) show(window.patternsSearch.score(p, q), q); });
     }
 
     input.addEventListener("input", run);
