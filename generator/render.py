@@ -115,6 +115,7 @@ class Renderer:
             autoescape=False,  # the output is Markdown; text is made safe by the filters below
             comment_start_string="{##",  # Markdown's heading ids ({#problem}) are not comments
             comment_end_string="##}",
+            auto_reload=False,  # a Renderer lives for one build; serve makes a new one per rebuild
         )
         self.env.filters.update(md=self._md, plain=plain, link=self._link, yaml_str=_yaml_str, t=self._t,
                                 tag_slug=tag_slug, href=self._page_href, minutes=self._minutes,
@@ -173,7 +174,10 @@ class Renderer:
     @staticmethod
     def _href(from_path: str, to_path: str) -> str:
         """A Markdown link between two docs files; MkDocs turns it into the page URL."""
-        return posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+        source_dir, target_dir = posixpath.dirname(from_path), posixpath.dirname(to_path)
+        if source_dir == target_dir:  # most links; relpath is slow enough to show at 1,000 pages
+            return posixpath.basename(to_path)
+        return posixpath.relpath(to_path, source_dir or ".")
 
     def _html_href(self, from_path: str, to_path: str) -> str:
         """A link for raw HTML, which MkDocs leaves alone: relative between the pages' final URLs."""

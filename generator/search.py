@@ -177,10 +177,18 @@ def synonym_groups(corpus: str, lang: Lang | None = None) -> list[dict[str, list
     page's language only: the other language appears in its pages as titles, not as prose. A
     group with no target could never find anything, so it is left out.
     """
+    # Single words are looked up among the distinct words, which stay few however many pages
+    # repeat them; only phrases need the whole text.
+    distinct = f" {' '.join(set(corpus.split()))} "
     groups = []
     for words in _synonym_table():
         targets = [w for w in words if (lang is None or bool(_HANGUL.search(w)) == (lang == "ko"))
-                   and (w in corpus if _HANGUL.search(w) else f" {w} " in corpus)]
+                   and _occurs(w, corpus if " " in w else distinct)]
         if targets:
             groups.append({"keys": list(words), "targets": targets})
     return groups
+
+
+def _occurs(word: str, text: str) -> bool:
+    """Korean words match inside longer words (particles attach to them); others only whole."""
+    return word in text if _HANGUL.search(word) else f" {word} " in text
