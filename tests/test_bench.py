@@ -1,0 +1,37 @@
+"""The benchmark still runs: every figure at N = 10, once. The real run is `make bench`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.bench import FIGURES
+from conftest import REPO
+
+pytestmark = pytest.mark.skipif(not shutil.which("chromium") and not Path("/usr/bin/chromium").exists(),
+                                reason="the benchmark measures search in Chromium")
+
+
+def test_bench_measures_every_figure_at_n_10(tmp_path: Path) -> None:
+    docs = [REPO / "docs" / "performance.md", REPO / "docs" / "en" / "performance.md"]
+    before = [p.stat().st_mtime_ns if p.exists() else None for p in docs]
+    result = subprocess.run([sys.executable, "-m", "tests.bench.bench", "--sizes", "10", "--runs", "1",
+                             "--workdir", str(tmp_path)], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    rows = {line.split(" | ")[0].removeprefix("| "): line for line in result.stdout.splitlines()[2:] if line}
+    assert list(rows) == [f.en for f in FIGURES]
+    measured = json.loads((tmp_path / "bench.json").read_text())["results"][0]
+    for figure in FIGURES:
+        if figure.key == "growth":  # needs the build at N / 10
+            assert figure.key not in measured
+            continue
+        assert measured[figure.key] > 0, figure.key
+        assert f"| {measured[figure.key]:,.{figure.digits}f} |" in rows[figure.en]
+    assert measured["failed"] == []  # a pattern page loads nothing it cannot find, and nothing from other hosts
+    assert {r["type"] for r in measured["resources"]} >= {"document", "stylesheet", "script"}
+    assert [p.stat().st_mtime_ns if p.exists() else None for p in docs] == before  # only --write-docs writes them
