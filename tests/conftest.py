@@ -13,11 +13,16 @@ from pathlib import Path
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from playwright.sync_api import Browser, Page, sync_playwright
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
 FIXTURES = TESTS / "fixtures"
 SHARED = REPO.parent / "shared"
+# Playwright cannot download browsers here: the tests drive Debian's chromium.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
 def build_site(project: Path, site_dir: Path | None = None, strict: bool = True) -> Path:
@@ -74,3 +79,20 @@ def served_site(real_site: Path) -> Iterator[str]:
     """The real site on a local HTTP server; yields its base URL."""
     with serve(real_site) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for the whole run; each test gets a fresh context from `page`."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A page in a fresh browser context: no cookies, storage or cache from other tests."""
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()

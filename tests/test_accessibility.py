@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
 from conftest import REPO
-from test_browser import browser, heading  # noqa: F401 - the shared Chromium fixture
+from test_browser import heading
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 PAGE_TYPES = ["", "start/", "patterns/", "patterns/be-responsive/", "patterns/clarify-service-levels/", "map/",
               "situations/", "overview/", "cards/", "tags/", "retro/?p=be-responsive,build-trust", "how-to-read/",
               "format/", "404.html"]
-
-
-@pytest.fixture
-def page(browser: Browser) -> Page:  # noqa: F811
-    context = browser.new_context()
-    yield context.new_page()
-    context.close()
 
 
 @pytest.mark.parametrize("path", PAGE_TYPES)

@@ -8,7 +8,6 @@ from pathlib import Path
 from playwright.sync_api import Browser
 
 from conftest import build_site, serve
-from test_browser import ARGS, CHROMIUM, browser  # noqa: F401 - the shared Chromium fixture
 
 HOSTILE = {
     # Valid text that looks like an attack: code spans, entities and braces are shown, never run.
@@ -60,7 +59,7 @@ def test_no_page_of_the_real_site_carries_markup_from_pattern_text(real_site: Pa
     assert {str(p.relative_to(real_site)): dangerous_markup(p) for p in pages if dangerous_markup(p)} == {}
 
 
-def test_hostile_looking_text_is_shown_not_run(mini_project: Path, browser: Browser) -> None:  # noqa: F811
+def test_hostile_looking_text_is_shown_not_run(mini_project: Path, browser: Browser) -> None:
     path = mini_project / "patterns/first-contact.yaml"
     text = path.read_text(encoding="utf-8")
     for field, value in HOSTILE.items():

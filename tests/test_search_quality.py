@@ -13,20 +13,14 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import urlopen
 
-import pytest
 import yaml
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
 
 QUERIES = Path(__file__).parent / "search_queries.yaml"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 TOP3_TARGET, FIRST_TARGET = 0.95, 0.80
 
 
@@ -36,21 +30,6 @@ def load_queries() -> list[tuple[str, str, set[str]]]:
     return [(lang, str(item["q"]), {item["expect"], *item.get("also", [])})
             for lang in ("ko", "en") for item in data[lang]]
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def search(page: Page, query: str) -> list[str]:

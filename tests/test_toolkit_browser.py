@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from test_browser import browser, heading  # noqa: F401 - the shared Chromium fixture
+from test_browser import heading
 
 READING_PATH_EN = [
     "It's a Relationship, Not a Sale", "Know the Customer", "Build Trust", "Listen, Listen, Listen",
@@ -21,7 +21,7 @@ READING_PATH_EN = [
 
 
 @pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:  # noqa: F811
+def context(browser: Browser) -> Iterator[BrowserContext]:
     context = browser.new_context()
     yield context
     context.close()
