@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import jinja2
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
@@ -16,10 +17,12 @@ from generator.history import last_changed
 from generator.model import LANGS, Catalogue
 from generator.render import TEMPLATES, Renderer, data_path
 from generator.search import build_search_index, search_index_path
+from generator.serve_cache import PageCache, TemplateCache
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.pages import Page
 
 log = get_plugin_logger(__name__)
 THEME = Path(__file__).parent / "theme"
@@ -31,6 +34,15 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
 
     def __init__(self) -> None:
         self.catalogue: Catalogue | None = None
+        self.page_cache: PageCache | None = None
+        self.template_cache: TemplateCache | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup makes MkDocs keep this plugin between the rebuilds of `serve`,
+        # so the pages converted by one rebuild can be reused by the next.
+        serving = command == "serve"
+        self.page_cache = PageCache() if serving else None
+        self.template_cache = TemplateCache() if serving else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # Validation happens here, before MkDocs cleans site_dir, so a failed build leaves
@@ -57,7 +69,8 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         root = Path(config.config_file_path).parent
         renderer = Renderer(self.catalogue, [Path(self.config.templates_dir)] if self.config.templates_dir else [],
                             directory_urls=config.use_directory_urls,
-                            changed=last_changed(Path(self.config.patterns_dir)))
+                            changed=last_changed(Path(self.config.patterns_dir)),
+                            template_cache=self.template_cache)
         site_dir = Path(config.site_dir).resolve()
         for page in renderer.pages():
             file = File.generated(config, page.path, content=page.content)
@@ -72,6 +85,27 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
                                         content=build_search_index(self.catalogue, lang)))
             files.append(File.generated(config, data_path(lang), content=renderer.pattern_data(lang)))
         return files
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        if self.page_cache:
+            self.page_cache.start_build()
+
+    def on_env(self, env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        if self.template_cache:
+            env.bytecode_cache = self.template_cache
+        return env
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self.page_cache and self.page_cache.skip_conversion(markdown, page, config, files):
+            return ""  # nothing to convert; on_page_content puts the known HTML back
+        return markdown
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        return self.page_cache.content(html, page, files) if self.page_cache else html
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        if self.page_cache:
+            self.page_cache.end_build()
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: object) -> LiveReloadServer:
         server.watch(self.config.patterns_dir)

@@ -102,7 +102,7 @@ class Renderer:
     """Renders every generated page of the site from a catalogue."""
 
     def __init__(self, catalogue: Catalogue, template_dirs: Sequence[Path] = (), directory_urls: bool = True,
-                 changed: dict[str, str] | None = None) -> None:
+                 changed: dict[str, str] | None = None, template_cache: jinja2.BytecodeCache | None = None) -> None:
         self.catalogue = catalogue
         self.directory_urls = directory_urls
         self.changed = changed or {}
@@ -116,6 +116,7 @@ class Renderer:
             comment_start_string="{##",  # Markdown's heading ids ({#problem}) are not comments
             comment_end_string="##}",
             auto_reload=False,  # a Renderer lives for one build; serve makes a new one per rebuild
+            bytecode_cache=template_cache,  # compiled templates shared between a preview's rebuilds
         )
         self.env.filters.update(md=self._md, plain=plain, link=self._link, yaml_str=_yaml_str, t=self._t,
                                 tag_slug=tag_slug, href=self._page_href, minutes=self._minutes,

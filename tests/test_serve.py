@@ -1,0 +1,109 @@
+"""`mkdocs serve` in a real process: edits show up, and what it serves equals a fresh build.
+
+While serving, the plugin reuses the HTML of pages whose Markdown did not change (see
+generator/serve_cache.py). These tests edit a project under a running server and compare every
+page it serves with a clean `mkdocs build` of the same files, so a stale page cannot go unnoticed.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, copy_project
+
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+MAIN = re.compile(r"<main\b.*?</main>", re.S)
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode("utf-8")
+
+
+def wait_for(condition, what: str, log: list[str], timeout: float = 60) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return
+        except (OSError, urllib.error.URLError):
+            pass
+        time.sleep(0.1)
+    pytest.fail(f"{what} within {timeout} s; mkdocs serve said:\n" + "".join(log))
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Path, str, list[str]]]:
+    """A copy of the small test project under a running `mkdocs serve`: (project, base URL, its log)."""
+    project = copy_project(FIXTURES / "site", tmp_path / "project")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([*MKDOCS, "serve", "-a", f"127.0.0.1:{port}"], cwd=project,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    log: list[str] = []
+    threading.Thread(target=lambda: log.extend(process.stderr), daemon=True).start()  # type: ignore[arg-type]
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(lambda: "첫 연락을 챙겨라" in fetch(base + "patterns/first-contact/"), "the site was not served", log)
+        time.sleep(2)  # the file watcher starts after the server answers; an earlier edit would go unseen
+        yield project, base, log
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def built_pages(project: Path, site: Path) -> dict[str, str]:
+    """Every HTML page of a clean build of the project, by URL path."""
+    subprocess.run([*MKDOCS, "build", "--quiet", "--site-dir", str(site)], cwd=project, check=True)
+    pages = {}
+    for path in site.rglob("index.html"):
+        url = path.parent.relative_to(site).as_posix()
+        pages["" if url == "." else url + "/"] = path.read_text(encoding="utf-8")
+    return pages
+
+
+def assert_serves_what_a_build_makes(project: Path, base: str, tmp_path: Path, name: str) -> None:
+    expected = built_pages(project, tmp_path / name)
+    assert len(expected) > 10
+    for url, html in expected.items():
+        served_html = fetch(base + url)
+        # The part a reader sees: the page's content, its table of contents and the navigation.
+        assert MAIN.search(served_html).group(0) == MAIN.search(html).group(0), url  # type: ignore[union-attr]
+
+
+def test_an_edited_title_reaches_every_page_that_shows_it(served: tuple[Path, str, list[str]],
+                                                          tmp_path: Path) -> None:
+    project, base, log = served
+    pattern = project / "patterns" / "first-contact.yaml"
+    pattern.write_text(pattern.read_text(encoding="utf-8").replace("Mind the First Contact", "Mind the Very First Call"),
+                       encoding="utf-8")
+    # keep-them-posted mentions first-contact in its patlet: its page must change too, not come from the cache.
+    wait_for(lambda: "Mind the Very First Call" in fetch(base + "en/patterns/keep-them-posted/"),
+             "the edit did not reach the page that mentions the pattern", log)
+    assert "Mind the Very First Call" in fetch(base + "en/patterns/")
+    assert_serves_what_a_build_makes(project, base, tmp_path, "after-edit")
+
+
+def test_a_new_pattern_file_and_an_edited_docs_page_are_served(served: tuple[Path, str, list[str]],
+                                                               tmp_path: Path) -> None:
+    project, base, log = served
+    new = (project / "patterns" / "keep-them-posted.yaml").read_text(encoding="utf-8")
+    new = new.replace("id: keep-them-posted", "id: close-the-loop").replace("Keep Them Posted", "Close the Loop")
+    (project / "patterns" / "close-the-loop.yaml").write_text(new, encoding="utf-8")
+    wait_for(lambda: "Close the Loop" in fetch(base + "en/patterns/close-the-loop/"), "the new pattern was not served", log)
+    index = project / "docs" / "en" / "index.md"
+    index.write_text(index.read_text(encoding="utf-8") + "\nA sentence added while serving.\n", encoding="utf-8")
+    wait_for(lambda: "A sentence added while serving." in fetch(base + "en/"), "the docs edit was not served", log)
+    assert_serves_what_a_build_makes(project, base, tmp_path, "after-new")
