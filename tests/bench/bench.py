@@ -26,9 +26,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
-import functools
 import gzip
-import http.server
 import importlib.metadata
 import json
 import os
@@ -45,7 +43,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +52,7 @@ import yaml
 from generator.model import LANGS
 from generator.plugin import THEME
 from generator.search import search_index_path
+from .static_server import serve
 from .synthetic import write_catalogue
 
 REPO = Path(__file__).resolve().parents[2]
@@ -284,24 +283,6 @@ def serve_rebuilds(project: Path, edits: int, log: Callable[[str], None]) -> lis
 # --------------------------------------------------------------------------- browser
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
-        pass
-
-
-@contextlib.contextmanager
-def static_server(directory: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 SETUP_JS = """() => {
   const list = document.getElementById('patterns-search-results');
   const b = window.__bench = {t0: null, samples: []};
@@ -330,7 +311,7 @@ def browser_figures(site: Path, page_path: str, log: Callable[[str], None]) -> d
     from playwright.sync_api import sync_playwright
 
     out: dict = {}
-    with static_server(site) as base, sync_playwright() as playwright:
+    with serve(site) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         out["chromium"] = browser.version
         try:
