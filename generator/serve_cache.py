@@ -42,21 +42,21 @@ class PageCache:
 
     def __init__(self) -> None:
         self._pages: dict[str, _Converted] = {}
-        self._site_digest: str | None = None
+        self._site_key: str | None = None
         self._pending: dict[str, tuple[str, bool]] = {}  # src_uri -> (key, taken from the cache?)
         self._used: set[str] = set()
 
     def start_build(self) -> None:
         """A new build may have other files or another Markdown configuration."""
-        self._site_digest = None
+        self._site_key = None
         self._pending.clear()
         self._used.clear()
 
     def skip_conversion(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> bool:
         """Whether this page's HTML is already known; if so, its Markdown need not be converted."""
-        if self._site_digest is None:
-            self._site_digest = _site_digest(config, files)
-        key = hashlib.sha256("\0".join([self._site_digest, page.file.src_uri, markdown]).encode("utf-8")).hexdigest()
+        if self._site_key is None:
+            self._site_key = _site_digest(config, files)
+        key = hashlib.sha256("\0".join([self._site_key, page.file.src_uri, markdown]).encode("utf-8")).hexdigest()
         self._used.add(key)
         self._pending[page.file.src_uri] = (key, key in self._pages)
         return key in self._pages
