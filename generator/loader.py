@@ -9,6 +9,7 @@ nesting can overflow a C stack; line numbers are kept beside the data, never in 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,9 @@ _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "map", "seq")}
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 _RESOLVER = Resolver()
+_STR = _CORE + "str"
+_SCALAR, _MAPPING_START, _SEQUENCE_START = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MAPPING_END, _SEQUENCE_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
 _CONSTRUCTOR = SafeConstructor()
 
 
@@ -198,96 +202,78 @@ def _yaml_error(e: yaml.MarkedYAMLError, text: str, display: str) -> PatternErro
 
 
 class _Frame:
-    __slots__ = ("container", "path", "key", "key_line")
+    __slots__ = ("container", "path", "is_list", "key", "key_line")
 
     def __init__(self, container: dict[str, Any] | list[Any], path: DataPath) -> None:
         self.container = container
         self.path = path
+        self.is_list = isinstance(container, list)
         self.key: str | None = None
         self.key_line = 0
 
 
 def _compose(text: str, path: Path, display: str) -> Document:
+    # One pass over the parser's events. This loop is most of what `patterns validate` costs, so it
+    # dispatches on the event's exact type, in order of frequency, and keeps names local.
     lines: dict[DataPath, int] = {}
     raw_scalars: dict[DataPath, str] = {}
     block_starts: dict[DataPath, int] = {}
     stack: list[_Frame] = []
     root: list[Any] = []
+    top: _Frame | None = None  # stack[-1], or None at the top level
     documents = 0
-
-    def slot(line: int) -> DataPath:
-        """Where the next value goes; for a mapping with no pending key, None means 'a key'."""
-        if not stack:
-            return ()
-        top = stack[-1]
-        if isinstance(top.container, list):
-            return (*top.path, len(top.container))
-        return (*top.path, top.key) if top.key is not None else None  # type: ignore[return-value]
-
-    def place(value: Any, line: int, raw: str = "") -> None:
-        if not stack:
-            root.append(value)
-            lines[()] = line
-            return
-        top = stack[-1]
-        if isinstance(top.container, list):
-            lines[(*top.path, len(top.container))] = line
-            top.container.append(value)
-        elif top.key is None:
-            if not isinstance(value, str):
-                raise _fail(display, line, f"keys must be text, got {_key_words(value, raw)}; quote the key",
-                            format_field(top.path))
-            if value in top.container:
-                first = lines[(*top.path, value)]
-                raise _fail(display, line, f"duplicate key '{value}' (first at line {first}); "
-                            "keep one", format_field((*top.path, value)))
-            top.key, top.key_line = value, line
-        else:
-            lines[(*top.path, top.key)] = top.key_line
-            top.container[top.key] = value
-            top.key = None
-
     try:
-        parser = _Loader(text)
-        while (event := parser.get_event()) is not None:
-            line = event.start_mark.line + 1 if event.start_mark else 1
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise _fail(display, line, "a second YAML document ('---') starts here; "
-                                "a pattern file holds exactly one")
-                continue
-            if isinstance(event, yaml.AliasEvent):
-                raise _fail(display, line, f"alias '*{event.anchor}' is not allowed; write the value out")
-            if not isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent, yaml.CollectionEndEvent)):
-                continue
-            if isinstance(event, yaml.CollectionEndEvent):
+        get_event = _Loader(text).get_event
+        while (event := get_event()) is not None:
+            kind = type(event)
+            if kind is _MAPPING_END or kind is _SEQUENCE_END:
                 frame = stack.pop()
-                lines.setdefault(frame.path, line)
-                _attach_collection(stack, root, lines, frame, frame.container)
+                top = stack[-1] if stack else None
+                lines.setdefault(frame.path, event.start_mark.line + 1)
+                _attach(top, root, lines, frame.container)
                 continue
-            where = slot(line)
+            if kind is not _SCALAR and kind is not _MAPPING_START and kind is not _SEQUENCE_START:
+                line = event.start_mark.line + 1
+                if kind is yaml.DocumentStartEvent:
+                    documents += 1
+                    if documents > 1:
+                        raise _fail(display, line, "a second YAML document ('---') starts here; "
+                                    "a pattern file holds exactly one")
+                elif kind is yaml.AliasEvent:
+                    raise _fail(display, line, f"alias '*{event.anchor}' is not allowed; write the value out")
+                continue
+            line = event.start_mark.line + 1
+            # Where the value goes; None means "a key of the mapping on top".
+            if top is None:
+                where: DataPath | None = ()
+            elif top.is_list:
+                where = (*top.path, len(top.container))
+            else:
+                where = (*top.path, top.key) if top.key is not None else None
             if event.anchor:
                 raise _fail(display, line, f"anchor '&{event.anchor}' is not allowed; write the value out",
                             format_field(where or ()))
-            tag = _check_tag(event, display, line, where)
-            if isinstance(event, yaml.ScalarEvent):
+            tag = event.tag
+            if tag is not None:
+                tag = _check_tag(tag, display, line, where)
+            if kind is _SCALAR:
                 value = _scalar(event, tag)
-                if where is not None and not isinstance(value, str) and value is not None:
-                    raw_scalars[where] = event.value
-                if where is not None and event.style == "|":
-                    block_starts[where] = line + 1
-                place(value, line, event.value)
+                if where is not None:
+                    if value is not None and value.__class__ is not str:
+                        raw_scalars[where] = event.value
+                    if event.style == "|":
+                        block_starts[where] = line + 1
+                _place(top, root, lines, value, line, event.value, display)
                 continue
             if where is None:
                 raise _fail(display, line, "keys must be text, got a list or mapping; quote the key",
-                            format_field(stack[-1].path))
+                            format_field(top.path))  # type: ignore[union-attr]
             if len(stack) >= MAX_DEPTH:
                 raise _fail(display, line, f"nesting is deeper than {MAX_DEPTH} levels; "
                             "pattern files are at most a few levels deep", format_field(where))
-            container: dict[str, Any] | list[Any] = {} if isinstance(event, yaml.MappingStartEvent) else []
             lines[where] = line
-            stack.append(_Frame(container, where))
+            top = _Frame({} if kind is _MAPPING_START else [], where)
+            stack.append(top)
     except yaml.MarkedYAMLError as e:
         raise _yaml_error(e, text, display) from None
     except yaml.YAMLError as e:
@@ -295,6 +281,31 @@ def _compose(text: str, path: Path, display: str) -> Document:
     if not root or root[0] is None:
         raise _fail(display, 1, "file is empty (or only comments); start from `patterns new <id>`")
     return Document(path, display, root[0], lines, raw_scalars, block_starts, text)
+
+
+def _place(top: _Frame | None, root: list[Any], lines: dict[DataPath, int], value: Any, line: int, raw: str,
+           display: str) -> None:
+    """Put a scalar where it belongs: the document, a list, a mapping's next key, or that key's value."""
+    if top is None:
+        root.append(value)
+        lines[()] = line
+    elif top.is_list:
+        container = top.container
+        lines[(*top.path, len(container))] = line
+        container.append(value)  # type: ignore[union-attr]
+    elif top.key is None:
+        if value.__class__ is not str:
+            raise _fail(display, line, f"keys must be text, got {_key_words(value, raw)}; quote the key",
+                        format_field(top.path))
+        if value in top.container:
+            first = lines[(*top.path, value)]
+            raise _fail(display, line, f"duplicate key '{value}' (first at line {first}); "
+                        "keep one", format_field((*top.path, value)))
+        top.key, top.key_line = value, line
+    else:
+        lines[(*top.path, top.key)] = top.key_line
+        top.container[top.key] = value  # type: ignore[call-overload]
+        top.key = None
 
 
 def _key_words(value: Any, raw: str) -> str:
@@ -305,24 +316,20 @@ def _key_words(value: Any, raw: str) -> str:
     return f"the number {raw}"
 
 
-def _attach_collection(stack: list[_Frame], root: list[Any], lines: dict[DataPath, int],
-                       frame: _Frame, value: Any) -> None:
+def _attach(top: _Frame | None, root: list[Any], lines: dict[DataPath, int], value: Any) -> None:
     """Put a finished mapping or sequence into its parent, which already knows its slot."""
-    if not stack:
+    if top is None:
         root.append(value)
-        return
-    top = stack[-1]
-    if isinstance(top.container, list):
-        top.container.append(value)
+    elif top.is_list:
+        top.container.append(value)  # type: ignore[union-attr]
     else:
         lines[(*top.path, top.key)] = top.key_line  # type: ignore[index]
         top.container[top.key] = value  # type: ignore[index]
         top.key = None
 
 
-def _check_tag(event: Any, display: str, line: int, where: DataPath | None) -> str | None:
-    tag = event.tag
-    if tag in (None, "!"):
+def _check_tag(tag: str, display: str, line: int, where: DataPath | None) -> str | None:
+    if tag == "!":
         return None
     if tag not in _ALLOWED_TAGS:
         raise _fail(display, line, f"tag '{tag.replace(_CORE, '!!')}' is not allowed; "
@@ -332,10 +339,14 @@ def _check_tag(event: Any, display: str, line: int, where: DataPath | None) -> s
 
 
 def _scalar(event: yaml.ScalarEvent, tag: str | None) -> Any:
-    if tag is None and event.style:  # quoted or block text is always a string
-        return event.value
     if tag is None:
-        tag = _RESOLVER.resolve(ScalarNode, event.value, event.implicit)
+        if event.style:  # quoted or block text is always a string
+            return event.value
+        tag = _implicit_tag(event.value, event.implicit)
+        if tag == _STR:
+            return event.value
+    if tag == _CORE + "null":
+        return None
     node = ScalarNode(tag, event.value)
     if tag == _CORE + "int":
         return _CONSTRUCTOR.construct_yaml_int(node)
@@ -343,6 +354,10 @@ def _scalar(event: yaml.ScalarEvent, tag: str | None) -> Any:
         return _CONSTRUCTOR.construct_yaml_float(node)
     if tag == _CORE + "bool":
         return _CONSTRUCTOR.construct_yaml_bool(node)
-    if tag == _CORE + "null":
-        return None
     return event.value  # str, and timestamps kept as written
+
+
+@functools.lru_cache(maxsize=8192)
+def _implicit_tag(value: str, implicit: tuple[bool, bool]) -> str:
+    """The tag YAML gives an untagged plain scalar; keys repeat in every file, so it is remembered."""
+    return _RESOLVER.resolve(ScalarNode, value, implicit)
