@@ -130,6 +130,8 @@ def to_safe_markdown(text: str, link_for: Callable[[str], str]) -> str:
 
     `link_for(id)` returns the Markdown for a mentioned pattern (a link, or plain text).
     """
+    if not may_hold_markup(text):
+        return text
     out = []
     for is_code, chunk in prose_segments(text):
         if is_code:
