@@ -10,12 +10,13 @@ import jinja2
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.toc import TableOfContents, get_toc
 
 from generator.catalogue import read_catalogue
 from generator.config import PatternsConfig
 from generator.history import last_changed
 from generator.model import LANGS, Catalogue
-from generator.render import TEMPLATES, Renderer, data_path
+from generator.render import TEMPLATES, GeneratedPage, Heading, Renderer, data_path
 from generator.search import build_search_index, search_index_path
 from generator.serve_cache import PageCache, TemplateCache
 
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 
 log = get_plugin_logger(__name__)
 THEME = Path(__file__).parent / "theme"
-REQUIRED_EXTENSIONS = ("attr_list", "toc", "admonition", "md_in_html")
 
 
 class PatternsPlugin(BasePlugin[PatternsConfig]):
@@ -36,6 +36,7 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         self.catalogue: Catalogue | None = None
         self.page_cache: PageCache | None = None
         self.template_cache: TemplateCache | None = None
+        self.written: dict[str, GeneratedPage] = {}  # pages whose HTML the generator wrote, by src_uri
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup makes MkDocs keep this plugin between the rebuilds of `serve`,
@@ -57,9 +58,6 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
             raise PluginError(f"{errors} problem(s) in pattern files; nothing was built. "
                               "Fix them, or run `patterns validate` to see them again.")
         self.catalogue = reading.catalogue
-        for extension in REQUIRED_EXTENSIONS:
-            if extension not in config.markdown_extensions:
-                config.markdown_extensions.append(extension)
         # Our templates go after a project's custom_dir, before Material's own.
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
         return config
@@ -67,11 +65,16 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.catalogue is not None
         root = Path(config.config_file_path).parent
+        toc = config.mdx_configs.get("toc", {})
+        permalink = toc.get("permalink", False)
         renderer = Renderer(self.catalogue, [Path(self.config.templates_dir)] if self.config.templates_dir else [],
                             directory_urls=config.use_directory_urls,
                             changed=last_changed(Path(self.config.patterns_dir)),
-                            template_cache=self.template_cache)
+                            template_cache=self.template_cache,
+                            permalink="¶" if permalink is True else (permalink or None),
+                            permalink_title=toc.get("permalink_title", "Permanent link"))
         site_dir = Path(config.site_dir).resolve()
+        self.written = {}
         for page in renderer.pages():
             file = File.generated(config, page.path, content=page.content)
             # Ids are validated, so this cannot fire; it is the last line of defence for the site folder.
@@ -80,6 +83,8 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
             if page.edit_path:
                 file.edit_uri = Path(os.path.relpath(root / page.edit_path, config.docs_dir)).as_posix()
             files.append(file)
+            if page.html is not None:
+                self.written[file.src_uri] = page
         for lang in LANGS:
             files.append(File.generated(config, search_index_path(lang),
                                         content=build_search_index(self.catalogue, lang)))
@@ -96,11 +101,18 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         return env
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if page.file.src_uri in self.written:
+            return ""  # the generator wrote this page's HTML; on_page_content hands it over
         if self.page_cache and self.page_cache.skip_conversion(markdown, page, config, files):
             return ""  # nothing to convert; on_page_content puts the known HTML back
         return markdown
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        written = self.written.get(page.file.src_uri)
+        if written is not None and written.html is not None:
+            page.toc = _table_of_contents(written.headings)
+            page.present_anchor_ids = {heading.id for heading in written.headings}
+            return written.html
         return self.page_cache.content(html, page, files) if self.page_cache else html
 
     def on_post_build(self, config: MkDocsConfig) -> None:
@@ -116,3 +128,16 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         if self.config.templates_dir:
             server.watch(self.config.templates_dir)
         return server
+
+
+def _table_of_contents(headings: tuple[Heading, ...]) -> TableOfContents:
+    """MkDocs' table of contents from a flat list of headings, nested by level as Markdown's `toc` nests them."""
+    tokens: list[dict] = []
+    open_levels: list[tuple[int, list[dict]]] = [(0, tokens)]
+    for heading in headings:
+        token = {"level": heading.level, "id": heading.id, "name": heading.title, "children": []}
+        while open_levels[-1][0] >= heading.level:
+            open_levels.pop()
+        open_levels[-1][1].append(token)
+        open_levels.append((heading.level, token["children"]))
+    return get_toc(tokens)  # type: ignore[arg-type]

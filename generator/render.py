@@ -1,24 +1,30 @@
-"""Render the catalogue as Markdown pages in both languages, from Jinja templates.
+"""Render the catalogue as HTML pages in both languages, from Jinja templates.
 
-Pages are Markdown, not HTML, so the site generator's table of contents, search and
-permalinks treat them like hand-written pages. Pattern text goes through
-`text.to_safe_markdown` on its way in, so it can never carry markup.
+The generator writes its pages' HTML itself, with headings, permalinks and admonitions marked
+up as the site's Markdown would mark them up, and hands the site generator a table of contents
+for each. Converting 2,000 whole pages with Python-Markdown was most of a build; now only the
+prose inside them is converted, once per distinct text (`markup`). Templates escape everything
+they print; pattern prose goes through `text.to_safe_markdown` before it is converted, so it can
+never carry markup.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from generator import text as markdown
 from generator.i18n import LABELS
+from generator.markup import to_html, to_inline_html
 from generator.model import LANGS, Catalogue, Lang, Pattern, Text
 from generator.pattern_map import render_map_svg
 
@@ -27,12 +33,28 @@ SECTIONS = ("problem", "context", "forces", "solution", "resulting_context", "ra
 
 
 @dataclass(frozen=True)
+class Heading:
+    """A heading of a generated page, for the page's table of contents."""
+
+    level: int
+    id: str
+    title: str  # HTML
+
+
+@dataclass(frozen=True)
 class GeneratedPage:
-    """One page of the site: where it lives in docs, its Markdown, and the file to edit it in."""
+    """One page of the site: where it lives in docs, what the site generator reads, the file to edit it in.
+
+    For a page the generator has written (`html` is set), `content` is only its front matter
+    (title, description) and `headings` its table of contents. Redirect pages are complete
+    HTML files in `content`.
+    """
 
     path: str
     content: str
     edit_path: str | None = None
+    html: str | None = None
+    headings: tuple[Heading, ...] = ()
 
 
 def lang_prefix(lang: Lang) -> str:
@@ -85,6 +107,11 @@ def short_solution(pattern: Pattern, lang: Lang) -> str:
     return pattern.solution(lang).strip().split("\n\n")[0]
 
 
+def heading_slug(title: str) -> str:
+    """A heading's id from its text, as the site's `toc` slugify makes it: lower case, spaces to '-'."""
+    return re.sub(r"[^\w\- ]", "", title.lower()).strip().replace(" ", "-")
+
+
 def anchor(section: str) -> str:
     """Stable section anchors, the same in both languages: resulting_context -> resulting-context."""
     return section.replace("_", "-")
@@ -102,40 +129,42 @@ class Renderer:
     """Renders every generated page of the site from a catalogue."""
 
     def __init__(self, catalogue: Catalogue, template_dirs: Sequence[Path] = (), directory_urls: bool = True,
-                 changed: dict[str, str] | None = None, template_cache: jinja2.BytecodeCache | None = None) -> None:
+                 changed: dict[str, str] | None = None, template_cache: jinja2.BytecodeCache | None = None,
+                 permalink: str | None = "#", permalink_title: str = "Permanent link") -> None:
         self.catalogue = catalogue
         self.directory_urls = directory_urls
         self.changed = changed or {}
+        self.permalink = permalink  # the symbol after each heading, as the site's Markdown `toc` puts it
+        self.permalink_title = permalink_title
+        self._headings: list[Heading] = []  # of the page being rendered
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([*template_dirs, TEMPLATES]),
             undefined=jinja2.StrictUndefined,
-            keep_trailing_newline=True,
+            autoescape=True,  # everything printed is escaped unless it is already HTML (Markup)
             trim_blocks=True,
             lstrip_blocks=True,
-            autoescape=False,  # the output is Markdown; text is made safe by the filters below
-            comment_start_string="{##",  # Markdown's heading ids ({#problem}) are not comments
-            comment_end_string="##}",
             auto_reload=False,  # a Renderer lives for one build; serve makes a new one per rebuild
             bytecode_cache=template_cache,  # compiled templates shared between a preview's rebuilds
         )
-        self.env.filters.update(md=self._md, plain=plain, link=self._link, yaml_str=_yaml_str, t=self._t,
-                                tag_slug=tag_slug, href=self._page_href, minutes=self._minutes,
-                                short_solution=self._short_solution, page_url=self._page_url, site_url=self._site_url)
-        self.env.globals.update(anchor=anchor, catalogue=catalogue, neighbours=self._neighbours)
+        self.env.filters.update(md=self._md, md_inline=self._md_inline, link=self._link, t=self._t,
+                                tag_slug=tag_slug, slug=heading_slug, pattern_url=self._pattern_url,
+                                page_url=self._page_url, site_url=self._site_url, minutes=self._minutes,
+                                short_solution=self._short_solution)
+        self.env.globals.update(catalogue=catalogue, neighbours=self._neighbours, heading=self._heading,
+                                tag_groups=self._tag_groups)
 
     def pages(self) -> list[GeneratedPage]:
         """Every generated page, Korean and English."""
         out = []
         for lang in LANGS:
             for pattern in self.catalogue.patterns:
-                out.append(GeneratedPage(pattern_page_path(pattern.id, lang), self.pattern_page(pattern, lang),
-                                         pattern.path))
-            out.append(GeneratedPage(catalogue_page_path(lang), self._render("catalogue.md.j2",
-                                                                             catalogue_page_path(lang), lang)))
-            out.append(GeneratedPage(map_page_path(lang), self.map_page(lang)))
+                out.append(self.pattern_page(pattern, lang))
+            out.append(self._page("catalogue.html.j2", catalogue_page_path(lang), lang,
+                                  {"title": LABELS[lang]["catalogue_title"]}))
+            out.append(self.map_page(lang))
             for name in SITE_PAGES:
-                out.append(GeneratedPage(page_path(name, lang), self._render(f"{name}.md.j2", page_path(name, lang),
-                                                                              lang)))
+                out.append(self._page(f"{name}.html.j2", page_path(name, lang), lang,
+                                      {"title": LABELS[lang][f"{name}_title"]}))
             out += self.redirect_pages(lang)
         return out
 
@@ -159,53 +188,63 @@ class Renderer:
                 pages.append(GeneratedPage(target, html))
         return pages
 
-    def pattern_page(self, pattern: Pattern, lang: Lang) -> str:
+    def pattern_page(self, pattern: Pattern, lang: Lang) -> GeneratedPage:
         changed = self.changed.get(pattern.path.rsplit("/", 1)[-1])
-        return self._render("pattern.md.j2", pattern_page_path(pattern.id, lang), lang, p=pattern, changed=changed)
+        meta = {"title": pattern.title(lang), "description": pattern.summary(lang), "pattern": pattern.id}
+        page = self._page("pattern.html.j2", pattern_page_path(pattern.id, lang), lang, meta, p=pattern,
+                          changed=changed)
+        return GeneratedPage(page.path, page.content, pattern.path, page.html, page.headings)
 
-    def map_page(self, lang: Lang) -> str:
+    def map_page(self, lang: Lang) -> GeneratedPage:
         path = map_page_path(lang)
         svg = render_map_svg(self.catalogue, lang, lambda pid: self._html_href(path, pattern_page_path(pid, lang)),
                              LABELS[lang]["map_label"])
-        return self._render("map.md.j2", path, lang, svg=svg)
+        return self._page("map.html.j2", path, lang, {"title": LABELS[lang]["map_title"]},
+                          svg=markupsafe.Markup(svg))
 
-    def _render(self, template: str, page_path: str, lang: Lang, **values: Any) -> str:
-        return self.env.get_template(template).render(page_path=page_path, lang=lang, L=LABELS[lang], **values)
+    def _page(self, template: str, path: str, lang: Lang, meta: dict[str, str], **values: Any) -> GeneratedPage:
+        self._headings = []
+        html = self.env.get_template(template).render(page_path=path, lang=lang, L=LABELS[lang], **values)
+        front_matter = "".join(f"{key}: {_yaml_str(value)}\n" for key, value in meta.items())
+        return GeneratedPage(path, f"---\n{front_matter}---\n", html=html, headings=tuple(self._headings))
 
-    @staticmethod
-    def _href(from_path: str, to_path: str) -> str:
-        """A Markdown link between two docs files; MkDocs turns it into the page URL."""
-        source_dir, target_dir = posixpath.dirname(from_path), posixpath.dirname(to_path)
-        if source_dir == target_dir:  # most links; relpath is slow enough to show at 1,000 pages
-            return posixpath.basename(to_path)
-        return posixpath.relpath(to_path, source_dir or ".")
+    def _heading(self, level: int, heading_id: str, content: str) -> markupsafe.Markup:
+        """A heading with its permalink, as the site's Markdown writes one; noted for the table of contents."""
+        inner, anchor_id = markupsafe.escape(content), markupsafe.escape(heading_id)
+        self._headings.append(Heading(level, heading_id, str(markupsafe.escape(inner.striptags()))))
+        link = (f'<a class="headerlink" href="#{anchor_id}" title="{markupsafe.escape(self.permalink_title)}">'
+                f'{markupsafe.escape(self.permalink)}</a>' if self.permalink else "")
+        return markupsafe.Markup(f'<h{level} id="{anchor_id}">{inner}{link}</h{level}>')
 
     def _html_href(self, from_path: str, to_path: str) -> str:
-        """A link for raw HTML, which MkDocs leaves alone: relative between the pages' final URLs."""
-        def url(path: str) -> str:
-            stem = path[: -len(".md")]
-            if stem == "index" or stem.endswith("/index"):
-                return stem[: -len("index")]
-            return stem + "/" if self.directory_urls else stem + ".html"
-        source_dir = posixpath.dirname(url(from_path)) if not self.directory_urls else url(from_path)
-        target = url(to_path)
-        relative = posixpath.relpath(target or ".", source_dir.rstrip("/") or ".")
+        """A link between two pages' final URLs (`patterns/a.md` -> `../b/`), relative, as MkDocs makes them."""
+        source, target = self._url(from_path), self._url(to_path)
+        source_dir = source.rstrip("/") if self.directory_urls else posixpath.dirname(source)
+        target_dir, leaf = posixpath.split(target.rstrip("/"))
+        prefix = _relative_dir(source_dir, target_dir)
+        relative = prefix if not leaf else leaf if prefix == "." else f"{prefix}/{leaf}"
         return relative + "/" if target.endswith("/") and not relative.endswith("/") else relative
 
+    def _url(self, path: str) -> str:
+        """A page's URL below the site root, from its docs path."""
+        stem = path[: -len(".md")]
+        if stem == "index" or stem.endswith("/index"):
+            return stem[: -len("index")]
+        return stem + "/" if self.directory_urls else stem + ".html"
+
     @jinja2.pass_context
-    def _page_href(self, ctx: jinja2.runtime.Context, name: str) -> str:
-        """A Markdown link target from this page to a site page (`tags`, `retro` …) in the same language."""
-        target = catalogue_page_path(ctx["lang"]) if name == "catalogue" else page_path(name, ctx["lang"])
-        return self._href(ctx["page_path"], target)
+    def _pattern_url(self, ctx: jinja2.runtime.Context, pattern_id: str) -> str:
+        return self._html_href(ctx["page_path"], pattern_page_path(pattern_id, ctx["lang"]))
 
     @jinja2.pass_context
     def _page_url(self, ctx: jinja2.runtime.Context, name: str) -> str:
-        """A raw-HTML link from this page to a site page in the same language."""
-        return self._html_href(ctx["page_path"], page_path(name, ctx["lang"]))
+        """A link from this page to a site page (`tags`, `retro`, `catalogue` …) in the same language."""
+        target = catalogue_page_path(ctx["lang"]) if name == "catalogue" else page_path(name, ctx["lang"])
+        return self._html_href(ctx["page_path"], target)
 
     @jinja2.pass_context
     def _site_url(self, ctx: jinja2.runtime.Context, site_path: str) -> str:
-        """A raw-HTML link from this page to a file of the built site (e.g. data/ko.json)."""
+        """A link from this page to a file of the built site (e.g. data/ko.json)."""
         here = self._html_href(ctx["page_path"], "index.md")  # this page's way back to the site root
         return posixpath.normpath(posixpath.join(here, site_path)) if here not in ("", ".") else site_path
 
@@ -214,8 +253,8 @@ class Renderer:
         return reading_minutes(pattern, ctx["lang"])
 
     @jinja2.pass_context
-    def _short_solution(self, ctx: jinja2.runtime.Context, pattern: Pattern) -> str:
-        return markdown.to_safe_markdown(short_solution(pattern, ctx["lang"]), lambda pid: self._link(ctx, pid))
+    def _short_solution(self, ctx: jinja2.runtime.Context, pattern: Pattern) -> markupsafe.Markup:
+        return self._prose(ctx, short_solution(pattern, ctx["lang"]), to_inline_html)
 
     def _neighbours(self, pattern: Pattern) -> tuple[Pattern | None, Pattern | None]:
         """The patterns before and after this one in the reading path."""
@@ -224,22 +263,48 @@ class Renderer:
         return (patterns[index - 1] if index > 0 else None,
                 patterns[index + 1] if index + 1 < len(patterns) else None)
 
+    def _tag_groups(self) -> list[tuple[str, Text, list[Pattern]]]:
+        """Each tag (by slug, in slug order) with the patterns that carry it, in reading order."""
+        groups: dict[str, tuple[Text, list[Pattern]]] = {}
+        for pattern in self.catalogue.patterns:
+            for tag in pattern.tags:
+                groups.setdefault(tag_slug(tag), (tag, []))[1].append(pattern)
+        return [(slug, tag, patterns) for slug, (tag, patterns) in sorted(groups.items())]
+
     @jinja2.pass_context
     def _t(self, ctx: jinja2.runtime.Context, value: Text) -> str:
         return value(ctx["lang"])
 
     @jinja2.pass_context
-    def _md(self, ctx: jinja2.runtime.Context, value: Text) -> str:
-        return markdown.to_safe_markdown(value(ctx["lang"]), lambda pid: self._link(ctx, pid))
+    def _md(self, ctx: jinja2.runtime.Context, value: Text) -> markupsafe.Markup:
+        return self._prose(ctx, value(ctx["lang"]), to_html)
 
     @jinja2.pass_context
-    def _link(self, ctx: jinja2.runtime.Context, pattern_id: str) -> str:
-        """A Markdown link to a pattern, titled in the page's language."""
+    def _md_inline(self, ctx: jinja2.runtime.Context, value: Text) -> markupsafe.Markup:
+        return self._prose(ctx, value(ctx["lang"]), to_inline_html)
+
+    def _prose(self, ctx: jinja2.runtime.Context, text: str, convert: Callable[[str], str]) -> markupsafe.Markup:
+        """Pattern prose as HTML: made safe as Markdown first, [[id]] mentions linked from this page."""
+        def mention(pattern_id: str) -> str:
+            if pattern_id not in self.catalogue:
+                return plain(pattern_id)
+            title = plain(self.catalogue[pattern_id].title(ctx["lang"]))
+            return f"[{title}]({self._pattern_url(ctx, pattern_id)})"
+        return markupsafe.Markup(convert(markdown.to_safe_markdown(text, mention)))
+
+    @jinja2.pass_context
+    def _link(self, ctx: jinja2.runtime.Context, pattern_id: str) -> markupsafe.Markup:
+        """A link to a pattern, titled in the page's language."""
         if pattern_id not in self.catalogue:
-            return plain(pattern_id)
-        lang: Lang = ctx["lang"]
-        target = pattern_page_path(pattern_id, lang)
-        return f"[{plain(self.catalogue[pattern_id].title(lang))}]({self._href(ctx['page_path'], target)})"
+            return markupsafe.escape(pattern_id)
+        title = markupsafe.escape(self.catalogue[pattern_id].title(ctx["lang"]))
+        return markupsafe.Markup(f'<a href="{markupsafe.escape(self._pattern_url(ctx, pattern_id))}">{title}</a>')
+
+
+@functools.lru_cache(maxsize=65536)
+def _relative_dir(source_dir: str, target_dir: str) -> str:
+    """From one folder of the site to another (pages share a few folders; relpath is slow at scale)."""
+    return posixpath.relpath(target_dir or ".", source_dir or ".")
 
 
 def render_scaffold(pattern_id: str, title_ko: str, title_en: str) -> str:

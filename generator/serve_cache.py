@@ -1,11 +1,12 @@
 """While `mkdocs serve` runs, convert only the pages whose Markdown changed, compile templates once.
 
-MkDocs rebuilds every page on every save. One edit to a pattern changes a handful of pages (the
-pattern, its neighbours, the list pages), yet all of them go through Python-Markdown again, which
-is most of a rebuild. A page's HTML depends only on its Markdown, the Markdown configuration and
-the site's files (links are resolved against them), so when all three are unchanged the HTML of
-the previous build is reused, along with what MkDocs learned while converting it (the table of
-contents, the title and the anchors it checks links against).
+MkDocs rebuilds every page on every save. The generator writes its own pages' HTML (and converts
+only prose it has not seen), but the hand-written pages go through Python-Markdown again on every
+save although an edit to a pattern never changes them. A page's HTML depends only on its
+Markdown, the Markdown configuration and the site's files (links are resolved against them), so
+when all three are unchanged the HTML of the previous build is reused, along with what MkDocs
+learned while converting it (the table of contents, the title and the anchors it checks links
+against).
 
 MkDocs also makes a new Jinja environment for every rebuild and compiles the theme's templates
 again; their compiled code is kept too, checked against each template's source.

@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -77,6 +78,29 @@ def test_links_go_both_ways_with_titles_in_the_page_language(mini_project: Path)
     # A [[mention]] in text becomes a link with the title in the page's language.
     english = (site / "en/patterns/keep-them-posted/index.html").read_text(encoding="utf-8")
     assert '<a href="../first-contact/">Mind the First Contact</a>' in english
+
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_every_link_between_pages_arrives(mini_project: Path, directory_urls: bool) -> None:
+    # The generator writes its pages' links itself, for both URL styles MkDocs offers.
+    config = mini_project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + f"use_directory_urls: {str(directory_urls).lower()}\n",
+                      encoding="utf-8")
+    site = build_site(mini_project)
+    checked = 0
+    for page in site.rglob("*.html"):
+        links = parse(page)
+        for href in links.hrefs:
+            path, _, fragment = href.partition("#")
+            if not path or "://" in path or path.startswith(("mailto:", "/")):
+                continue
+            target = (page.parent / path).resolve()
+            target = target / "index.html" if target.is_dir() else target
+            assert target.is_file(), f"{page.relative_to(site)} links to {href}, which is not there"
+            if fragment and target.suffix == ".html":
+                assert fragment in parse(target).ids, f"{page.relative_to(site)} links to {href}: no such anchor"
+            checked += 1
+    assert checked > 100
 
 
 def test_language_switch_points_at_the_same_page(mini_project: Path) -> None:
@@ -159,13 +183,52 @@ def test_pages_show_when_the_pattern_last_changed(mini_project: Path) -> None:
     assert "Last changed: 2026-01-15" in (site / "en/patterns/first-contact/index.html").read_text(encoding="utf-8")
 
 
+class _TableOfContents(HTMLParser):
+    """The page's "on this page" links, each with how deeply it is nested."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[tuple[int, str]] = []
+        self._depth = 0
+        self._navs = 0  # open <nav> elements inside the secondary one (nested entries have their own)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "nav" and (self._navs or "md-nav--secondary" in (values.get("class") or "")):
+            self._navs += 1
+        elif self._navs and tag == "ul":
+            self._depth += 1
+        elif self._navs and tag == "a" and (values.get("href") or "").startswith("#"):
+            self.entries.append((self._depth, values["href"][1:]))  # type: ignore[index]
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._navs and tag == "ul":
+            self._depth -= 1
+        elif self._navs and tag == "nav":
+            self._navs -= 1
+
+
+def test_pattern_pages_have_a_table_of_contents_of_their_sections(mini_project: Path) -> None:
+    # The generator writes pattern pages as HTML, so it also hands MkDocs their table of contents.
+    site = build_site(mini_project)
+    for prefix in ("", "en/"):
+        toc = _TableOfContents()
+        toc.feed((site / f"{prefix}patterns/first-contact/index.html").read_text(encoding="utf-8"))
+        ids = [anchor for _, anchor in toc.entries]
+        assert [a for a in ids if a in SECTIONS] == list(SECTIONS)
+        assert ids[-1] == "sources" and "questions" in ids and "related" in ids
+        depth = dict((anchor, level) for level, anchor in toc.entries)
+        assert depth["known-use-1"] == depth["known-uses"] + 1
+        assert "top" not in ids  # Material leaves the page title out, as on hand-written pages
+
+
 def test_candidate_patterns_are_marked_on_the_page_and_in_the_catalogue(mini_project: Path) -> None:
     path = mini_project / "patterns/keep-them-posted.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("order: 2", "order: 2\nstatus: candidate"),
                     encoding="utf-8")
     site = build_site(mini_project)
-    assert "Candidate pattern: not part of Rising's original set" in \
-        (site / "en/patterns/keep-them-posted/index.html").read_text(encoding="utf-8")
+    page = unescape((site / "en/patterns/keep-them-posted/index.html").read_text(encoding="utf-8"))
+    assert "Candidate pattern: not part of Rising's original set" in page
     catalogue = (site / "en/patterns/index.html").read_text(encoding="utf-8")
     line = next(l for l in catalogue.splitlines() if "keep-them-posted/" in l)
     assert "(candidate)" in line

@@ -141,16 +141,17 @@ def plain_project(project: Path, directory: Path) -> Path:
     """The baseline: the very site the plugin builds, but from files, with MkDocs and Material alone.
 
     What is fair to compare against? The plugin does three things: it reads, validates and
-    models the YAML and renders Markdown pages, search indexes and data files from it (the
-    generator's own work); it adds theme overrides (a header with the search box, a
-    per-language nav, a stylesheet and scripts) and the Markdown extensions its pages need;
-    and it hands those files to MkDocs. The overrides are templates MkDocs renders for every
-    page, hand-written or generated, so they cost the same with or without the generator: the
-    baseline keeps them (`theme.custom_dir`) and the same extensions. The files the plugin
+    models the YAML and renders pages, search indexes and data files from it (the generator's
+    own work); it adds theme overrides (a header with the search box, a per-language nav, a
+    stylesheet and scripts); and it hands those files to MkDocs. The overrides are templates
+    MkDocs renders for every page, hand-written or generated, so they cost the same with or
+    without the generator: the baseline keeps them (`theme.custom_dir`). The files the plugin
     generates (`Renderer.pages()`, the search indexes, the data files, with the same
     last-changed dates) are taken from the plugin's own `on_files` and written into docs/ as
-    ordinary files. Both builds therefore produce the same site (checked file by file), and
-    the difference between them is exactly what running the generator inside MkDocs costs.
+    ordinary files; a page whose HTML the generator wrote becomes a Markdown file of its front
+    matter and that HTML (Markdown passes HTML through). Both builds therefore produce the same
+    site (checked file by file), and the difference between them is what running the generator
+    inside MkDocs costs.
     """
     from mkdocs.config import load_config
     from mkdocs.structure.files import get_files
@@ -158,30 +159,27 @@ def plain_project(project: Path, directory: Path) -> Path:
     directory.mkdir(parents=True)
     shutil.copytree(project / "docs", directory / "docs")
     config = load_config(str(project / "mkdocs.yml"))
-    extensions_before = list(config.markdown_extensions)
     config = config.plugins.on_config(config)
     files = config.plugins.on_files(get_files(config), config=config)
     generated = [f for f in files if f.generated_by]
     if not generated:
         raise SystemExit("bench: the plugin generated no files")
+    written = config.plugins["patterns"].written  # type: ignore[attr-defined]
     for file in generated:
         target = directory / "docs" / file.src_uri
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(file.content_bytes)
+        page = written.get(file.src_uri)
+        if page is None:
+            target.write_bytes(file.content_bytes)
+        else:
+            target.write_text(f"{page.content}\n{page.html}", encoding="utf-8")
 
     text = (project / "mkdocs.yml").read_text(encoding="utf-8")
     # No `plugins:` at all would mean MkDocs' default search plugin; an empty list means none.
     text, plugins = re.subn(r"(?m)^plugins:\n(?:[ \t]+- .*\n|[ \t]*#.*\n)+", "plugins: []\n", text)
     text, theme = re.subn(r"(?m)^theme:\n", f"theme:\n  custom_dir: {json.dumps(str(THEME))}\n", text)
-    added = [e for e in config.markdown_extensions if e not in extensions_before]
-    match = re.search(r"(?m)^markdown_extensions:\n([ \t]+)- ", text)
-    if plugins != 1 or theme != 1 or (added and not match):
-        raise SystemExit("bench: cannot find `plugins:`, `theme:` and `markdown_extensions:` in mkdocs.yml "
-                         "to write the baseline's config")
-    if added:
-        indent = match.group(1)
-        text = text[: match.end(1) - len(indent)] + "".join(f"{indent}- {e}\n" for e in added) + \
-            text[match.end(1) - len(indent):]
+    if plugins != 1 or theme != 1:
+        raise SystemExit("bench: cannot find `plugins:` and `theme:` in mkdocs.yml to write the baseline's config")
     (directory / "mkdocs.yml").write_text(text, encoding="utf-8")
 
     baseline = load_config(str(directory / "mkdocs.yml"))
