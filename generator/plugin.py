@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import jinja2
@@ -98,6 +99,7 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
     def on_env(self, env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         if self.template_cache:
             env.bytecode_cache = self.template_cache
+        env.globals["patterns_nav_cache"] = _FragmentCache()  # one per build; see theme/partials/nav.html
         return env
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -128,6 +130,18 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         if self.config.templates_dir:
             server.watch(self.config.templates_dir)
         return server
+
+
+class _FragmentCache:
+    """Template output rendered once per key, for parts of pages that many pages share."""
+
+    def __init__(self) -> None:
+        self._rendered: dict[object, str] = {}
+
+    def __call__(self, key: object, render: Callable[[], str]) -> str:
+        if key not in self._rendered:
+            self._rendered[key] = render()
+        return self._rendered[key]
 
 
 def _table_of_contents(headings: tuple[Heading, ...]) -> TableOfContents:

@@ -15,6 +15,7 @@ from mkdocs.exceptions import Abort, PluginError
 
 from conftest import build_site
 from generator.config import PatternsConfig
+from generator import plugin as plugin_module
 from generator.plugin import PatternsPlugin
 
 SECTIONS = ("problem", "context", "forces", "solution", "resulting-context", "rationale", "known-uses")
@@ -220,6 +221,22 @@ def test_pattern_pages_have_a_table_of_contents_of_their_sections(mini_project: 
         depth = dict((anchor, level) for level, anchor in toc.entries)
         assert depth["known-use-1"] == depth["known-uses"] + 1
         assert "top" not in ids  # Material leaves the page title out, as on hand-written pages
+
+
+def test_a_shared_navigation_is_the_one_each_page_would_render(mini_project: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # Pattern pages share one rendered navigation per language and depth; it must be theirs.
+    shared = build_site(mini_project, tmp_path / "shared")
+    calls: list[object] = []
+    monkeypatch.setattr(plugin_module._FragmentCache, "__call__",
+                        lambda self, key, render: calls.append(key) or render())
+    own = build_site(mini_project, tmp_path / "own")
+    assert len(calls) > len(set(calls))  # the navigation is shared
+    pages = sorted(p.relative_to(shared) for p in shared.rglob("*.html"))
+    assert pages == sorted(p.relative_to(own) for p in own.rglob("*.html"))
+    for page in pages:
+        assert re.sub(r"\s+", "", (shared / page).read_text(encoding="utf-8")) == \
+            re.sub(r"\s+", "", (own / page).read_text(encoding="utf-8")), page
 
 
 def test_candidate_patterns_are_marked_on_the_page_and_in_the_catalogue(mini_project: Path) -> None:
