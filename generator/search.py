@@ -85,7 +85,7 @@ def stem(word: str) -> str:
 def normalize(value: str) -> str:
     """Text as the browser matches it: ' word word ' with Latin words stemmed, Hangul as written."""
     value = unicodedata.normalize("NFC", value).lower()
-    words = [stem(w) if not _HANGUL.match(w) else w for w in _WORD.findall(value)]
+    words = [stem(w) for w in _WORD.findall(value)]  # stem leaves Hangul (and all non-ASCII) alone
     return " " + " ".join(words) + " " if words else " "
 
 
