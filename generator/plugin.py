@@ -16,9 +16,10 @@ from mkdocs.structure.toc import TableOfContents, get_toc
 from generator.catalogue import read_catalogue
 from generator.config import PatternsConfig
 from generator.history import last_changed
-from generator.model import LANGS, Catalogue
+from generator.model import Catalogue
 from generator.render import TEMPLATES, GeneratedPage, Heading, Renderer, data_path
-from generator.search import build_search_index, search_index_path
+from generator.output import PARALLEL_FROM, render_site
+from generator.search import search_index_path
 from generator.serve_cache import PageCache, TemplateCache
 
 if TYPE_CHECKING:
@@ -38,10 +39,12 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         self.page_cache: PageCache | None = None
         self.template_cache: TemplateCache | None = None
         self.written: dict[str, GeneratedPage] = {}  # pages whose HTML the generator wrote, by src_uri
+        self.command: str | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup makes MkDocs keep this plugin between the rebuilds of `serve`,
         # so the pages converted by one rebuild can be reused by the next.
+        self.command = command
         serving = command == "serve"
         self.page_cache = PageCache() if serving else None
         self.template_cache = TemplateCache() if serving else None
@@ -76,20 +79,21 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
                             permalink_title=toc.get("permalink_title", "Permanent link"))
         site_dir = Path(config.site_dir).resolve()
         self.written = {}
-        for page in renderer.pages():
-            file = File.generated(config, page.path, content=page.content)
-            # Ids are validated, so this cannot fire; it is the last line of defence for the site folder.
-            if not Path(file.abs_dest_path).resolve().is_relative_to(site_dir):
-                raise PluginError(f"refusing to write {page.path} outside the site folder {site_dir}")
-            if page.edit_path:
-                file.edit_uri = Path(os.path.relpath(root / page.edit_path, config.docs_dir)).as_posix()
-            files.append(file)
-            if page.html is not None:
-                self.written[file.src_uri] = page
-        for lang in LANGS:
-            files.append(File.generated(config, search_index_path(lang),
-                                        content=build_search_index(self.catalogue, lang)))
-            files.append(File.generated(config, data_path(lang), content=renderer.pattern_data(lang)))
+        # MkDocs' build runs no other threads, so it may fork; its preview server does.
+        parallel = self.command in ("build", "gh-deploy") and len(self.catalogue.patterns) >= PARALLEL_FROM
+        for output in render_site(renderer, parallel):
+            for page in output.pages:
+                file = File.generated(config, page.path, content=page.content)
+                # Ids are validated, so this cannot fire; it is the last line of defence for the site folder.
+                if not Path(file.abs_dest_path).resolve().is_relative_to(site_dir):
+                    raise PluginError(f"refusing to write {page.path} outside the site folder {site_dir}")
+                if page.edit_path:
+                    file.edit_uri = Path(os.path.relpath(root / page.edit_path, config.docs_dir)).as_posix()
+                files.append(file)
+                if page.html is not None:
+                    self.written[file.src_uri] = page
+            files.append(File.generated(config, search_index_path(output.lang), content=output.search_index))
+            files.append(File.generated(config, data_path(output.lang), content=output.data))
         return files
 
     def on_pre_build(self, config: MkDocsConfig) -> None:

@@ -153,20 +153,16 @@ class Renderer:
         self.env.globals.update(catalogue=catalogue, neighbours=self._neighbours, heading=self._heading,
                                 tag_groups=self._tag_groups)
 
-    def pages(self) -> list[GeneratedPage]:
-        """Every generated page, Korean and English."""
-        out = []
-        for lang in LANGS:
-            for pattern in self.catalogue.patterns:
-                out.append(self.pattern_page(pattern, lang))
-            out.append(self._page("catalogue.html.j2", catalogue_page_path(lang), lang,
-                                  {"title": LABELS[lang]["catalogue_title"]}))
-            out.append(self.map_page(lang))
-            for name in SITE_PAGES:
-                out.append(self._page(f"{name}.html.j2", page_path(name, lang), lang,
-                                      {"title": LABELS[lang][f"{name}_title"]}))
-            out += self.redirect_pages(lang)
-        return out
+    def pages(self, lang: Lang) -> list[GeneratedPage]:
+        """Every generated page of one language."""
+        out = [self.pattern_page(pattern, lang) for pattern in self.catalogue.patterns]
+        out.append(self._page("catalogue.html.j2", catalogue_page_path(lang), lang,
+                              {"title": LABELS[lang]["catalogue_title"]}))
+        out.append(self.map_page(lang))
+        for name in SITE_PAGES:
+            out.append(self._page(f"{name}.html.j2", page_path(name, lang), lang,
+                                  {"title": LABELS[lang][f"{name}_title"]}))
+        return out + self.redirect_pages(lang)
 
     def pattern_data(self, lang: Lang) -> str:
         """What the retro sheet shows of each pattern, as JSON read in the browser (never parsed as HTML)."""
