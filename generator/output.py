@@ -1,19 +1,15 @@
-"""Everything the generator writes for a site, one language at a time, on one core or two.
+"""Everything the generator writes for a site, one language at a time.
 
-The two languages share nothing once the catalogue is read, so a build can render English in
-a second process while Korean renders in this one. The second process is forked, which
-inherits the catalogue and templates instead of pickling them, and is safe only in a process
-that runs no other threads: the caller decides (a site build qualifies; a preview server,
-which serves pages while it rebuilds, does not).
+The two languages share nothing once the catalogue is read, so a build renders the second in a
+forked process while the first renders in this one (`fork.map_in_two`).
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
+from collections.abc import Sequence
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 
+from generator.fork import map_in_two
 from generator.model import LANGS, Lang
 from generator.render import GeneratedPage, Renderer
 from generator.search import build_search_index
@@ -39,33 +35,6 @@ def render_language(renderer: Renderer, lang: Lang) -> LanguageOutput:
 
 def render_site(renderer: Renderer, parallel: bool = False) -> list[LanguageOutput]:
     """Both languages, in LANGS order; with `parallel`, the second one in a forked process."""
-    first, *others = LANGS
-    if not parallel or not others or (os.cpu_count() or 1) < 2 or \
-            "fork" not in multiprocessing.get_all_start_methods():
-        return [render_language(renderer, lang) for lang in LANGS]
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_render_and_send, args=(renderer, others, sender), daemon=True)
-    child.start()
-    sender.close()
-    try:
-        outputs = [render_language(renderer, first)]
-        try:
-            received = receiver.recv()
-        except EOFError:  # the child died without a word: do its share here
-            received = [render_language(renderer, lang) for lang in others]
-        if isinstance(received, BaseException):
-            raise received
-        return outputs + received
-    finally:
-        receiver.close()
-        child.join()
-
-
-def _render_and_send(renderer: Renderer, langs: list[Lang], sender: Connection) -> None:
-    try:
-        result: list[LanguageOutput] | BaseException = [render_language(renderer, lang) for lang in langs]
-    except Exception as e:  # handed to the parent, which raises it as if it had rendered these itself
-        result = e
-    sender.send(result)
-    sender.close()
+    def work(langs: Sequence[Lang]) -> list[LanguageOutput]:
+        return [render_language(renderer, lang) for lang in langs]
+    return map_in_two(work, LANGS, parallel)
