@@ -11,7 +11,6 @@ from pathlib import Path
 
 from generator.catalogue import read_catalogue
 from generator.findings import Finding, errors_in
-from generator.render import render_scaffold
 from generator.validate import RESERVED_IDS, pattern_schema
 
 
@@ -47,6 +46,8 @@ def new(directory: Path, pattern_id: str, title_ko: str, title_en: str) -> int:
         print(f"patterns new: no folder {directory}; run from the repository root or pass --dir", file=sys.stderr)
         return 2
     target = directory / f"{pattern_id}.yaml"
+    from generator.render import render_scaffold  # templates are needed only here; validate starts faster
+
     content = render_scaffold(pattern_id, unicodedata.normalize("NFC", title_ko), title_en)
     try:
         with target.open("x", encoding="utf-8") as out:  # "x": never overwrite, even in a race
@@ -83,7 +84,8 @@ def validate(directory: Path, paths: Sequence[Path], style: str, retros: Path | 
     missing = [p for p in paths if not p.exists()]
     for p in missing:
         print(f"{p}: no such file", file=sys.stderr)
-    reading = read_catalogue(directory.resolve(), root, retros.resolve() if retros and retros.is_dir() else None)
+    reading = read_catalogue(directory.resolve(), root, retros.resolve() if retros and retros.is_dir() else None,
+                             parallel=True)  # this command runs no other threads, so it may fork
     shown = [f for f in reading.findings if not wanted or f.path in wanted]
     for finding in shown:
         print(_github(finding) if style == "github" else str(finding))

@@ -83,12 +83,24 @@ class Document:
 
 
 def load_directory(directory: Path, root: Path) -> tuple[list[Document], list[Finding]]:
-    """Every pattern file in `directory`, and a finding for each one that cannot be read.
-
-    Files that are almost pattern files (`.yml`, links) are reported rather than skipped,
-    so an editor learns why their file did not show up.
-    """
+    """Every pattern file in `directory`, and a finding for each one that cannot be read."""
+    files, findings = pattern_files(directory, root)
     docs: list[Document] = []
+    for path, display in files:
+        try:
+            docs.append(load_document(path, display))
+        except PatternError as e:
+            findings += e.findings
+    return docs, findings
+
+
+def pattern_files(directory: Path, root: Path) -> tuple[list[tuple[Path, str]], list[Finding]]:
+    """The YAML files in `directory` (each with its path as shown in findings), in name order.
+
+    Files that are almost pattern files (links) are reported rather than skipped, so an editor
+    learns why their file did not show up.
+    """
+    files: list[tuple[Path, str]] = []
     findings: list[Finding] = []
     for path in sorted(directory.iterdir()) if directory.is_dir() else []:
         display = _display(path, root)
@@ -98,13 +110,9 @@ def load_directory(directory: Path, root: Path) -> tuple[list[Document], list[Fi
             findings.append(Finding(display, 0, "", "is a symbolic link; pattern files must be regular files "
                                     "inside the repository"))
             continue
-        if not path.is_file():
-            continue
-        try:
-            docs.append(load_document(path, display))
-        except PatternError as e:
-            findings += e.findings
-    return docs, findings
+        if path.is_file():
+            files.append((path, display))
+    return files, findings
 
 
 def _display(path: Path, root: Path) -> str:

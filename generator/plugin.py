@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 log = get_plugin_logger(__name__)
 THEME = Path(__file__).parent / "theme"
+# MkDocs' build runs no other threads, so the generator may fork there; the preview server runs several.
+FORK_SAFE_COMMANDS = ("build", "gh-deploy")
 
 
 class PatternsPlugin(BasePlugin[PatternsConfig]):
@@ -54,7 +56,8 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         # the previous site untouched.
         root = Path(config.config_file_path).parent
         retros = Path(self.config.retros_dir)
-        reading = read_catalogue(Path(self.config.patterns_dir), root, retros if retros.is_dir() else None)
+        reading = read_catalogue(Path(self.config.patterns_dir), root, retros if retros.is_dir() else None,
+                                 parallel=self.command in FORK_SAFE_COMMANDS)
         for finding in reading.findings:
             (log.error if finding.severity == "error" else log.warning)(str(finding))
         if reading.catalogue is None:
@@ -79,8 +82,7 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
                             permalink_title=toc.get("permalink_title", "Permanent link"))
         site_dir = Path(config.site_dir).resolve()
         self.written = {}
-        # MkDocs' build runs no other threads, so it may fork; its preview server does.
-        parallel = self.command in ("build", "gh-deploy") and len(self.catalogue.patterns) >= PARALLEL_FROM
+        parallel = self.command in FORK_SAFE_COMMANDS and len(self.catalogue.patterns) >= PARALLEL_FROM
         for output in render_site(renderer, parallel):
             for page in output.pages:
                 file = File.generated(config, page.path, content=page.content)

@@ -15,14 +15,16 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-import jsonschema
 
 from generator import text as markdown
 from generator.findings import Finding, format_field
 from generator.loader import DataPath, Document
+
+if TYPE_CHECKING:
+    import jsonschema
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "pattern.schema.json"
 RETRO_SCHEMA_PATH = Path(__file__).parent / "schema" / "retro.schema.json"
@@ -43,6 +45,8 @@ def pattern_schema() -> dict[str, Any]:
 @cache
 def _schema_validator(path: Path = SCHEMA_PATH) -> jsonschema.protocols.Validator:
     """jsonschema's validator: slower, but it reports every error with its path."""
+    import jsonschema  # imported only when a file fails the fast check: it is a tenth of start-up
+
     schema = _inlined_schema(path)
     return jsonschema.validators.validator_for(json.loads(path.read_text(encoding="utf-8")))(schema)
 
@@ -85,15 +89,18 @@ def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
 def validate_documents(docs: list[Document], today: dt.date | None = None) -> list[Finding]:
     """All findings for a set of pattern files, each file checked against the others."""
     today = today or dt.date.today()
-    findings: list[Finding] = []
-    usable = []
-    for doc in docs:
-        file_findings = list(_check_document(doc, today))
-        findings += file_findings
-        if isinstance(doc.data, dict):
-            usable.append(doc)
-    findings += _check_across(usable)
-    return sorted(set(findings))
+    findings = [finding for doc in docs for finding in check_document(doc, today)]
+    return sorted(set(findings + check_across(docs)))
+
+
+def check_document(doc: Document, today: dt.date) -> list[Finding]:
+    """The findings of one file on its own (format, text, sources, references to itself)."""
+    return list(_check_document(doc, today))
+
+
+def check_across(docs: list[Document]) -> list[Finding]:
+    """The findings that need all files at once (ids, former ids, tags)."""
+    return list(_check_across([doc for doc in docs if isinstance(doc.data, dict)]))
 
 
 def _finding(doc: Document, path: DataPath, message: str, severity: str = "error", snippet: str = "") -> Finding:

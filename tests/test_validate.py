@@ -156,3 +156,28 @@ def test_yml_extension_and_symlink_are_reported(tmp_path: Path) -> None:
     assert "patterns/other.yml: pattern files end in .yaml; rename it to other.yaml" in messages
     assert ("patterns/has space.yaml: file name 'has space.yaml' is not a valid id: use lowercase ASCII letters "
             "and digits joined by hyphens, like build-trust.yaml") in messages
+
+
+def test_a_large_folder_read_on_two_cores_gives_the_same_findings_and_catalogue(tmp_path: Path,
+                                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench.synthetic import write_catalogue
+    from generator import catalogue as catalogue_module
+
+    patterns = tmp_path / "patterns"
+    write_catalogue(patterns, catalogue_module.PARALLEL_FROM)
+    broken = INVALID[:10] + INVALID[-10:]  # names before and after the synthetic ones: both halves
+    for path in broken:
+        shutil.copy(path, patterns / path.name)
+    forked: list[bool] = []
+    real = catalogue_module.map_in_two
+    monkeypatch.setattr(catalogue_module, "map_in_two",
+                        lambda work, items, parallel: forked.append(parallel) or real(work, items, parallel))
+    one = read_catalogue(patterns, tmp_path, parallel=False)
+    two = read_catalogue(patterns, tmp_path, parallel=True)
+    assert forked == [False, True]
+    assert len(one.findings) >= 20 and two.findings == one.findings
+    assert {f.path for f in one.findings} >= {f"patterns/{path.name}" for path in broken}
+    for path in broken:
+        (patterns / path.name).unlink()
+    one, two = read_catalogue(patterns, tmp_path), read_catalogue(patterns, tmp_path, parallel=True)
+    assert one.catalogue is not None and two.catalogue == one.catalogue
