@@ -16,6 +16,8 @@ from generator.validate import check_across, check_document, validate_retros
 # Below this many files a second process costs more than it saves.
 PARALLEL_FROM = 200
 
+FileReading = tuple[Document | None, list[Finding]]  # a file's document (if it could be read) and findings
+
 
 @dataclass(frozen=True)
 class Reading:
@@ -25,19 +27,52 @@ class Reading:
     catalogue: Catalogue | None
 
 
-def read_catalogue(directory: Path, root: Path, retros_dir: Path | None = None, parallel: bool = False) -> Reading:
+class FileCache:
+    """Files already read and checked, by path, size and modification time.
+
+    A preview reads the whole folder again after every save, though one file changed. A file
+    whose size and modification time (to the nanosecond) are those of an earlier reading, on the
+    same day (dates are checked against today), gives that reading's document and findings.
+    """
+
+    def __init__(self) -> None:
+        self._files: dict[Path, tuple[tuple[int, int, dt.date, str], FileReading]] = {}
+
+    def read(self, path: Path, display: str, today: dt.date) -> FileReading:
+        try:
+            stat = path.stat()
+        except OSError:
+            return _read_and_check(path, display, today)  # reports why it cannot be read
+        key = (stat.st_mtime_ns, stat.st_size, today, display)
+        known = self._files.get(path)
+        if known is None or known[0] != key:
+            known = self._files[path] = (key, _read_and_check(path, display, today))
+        return known[1]
+
+    def keep_only(self, paths: set[Path]) -> None:
+        """Forget files that are gone."""
+        self._files = {path: entry for path, entry in self._files.items() if path in paths}
+
+
+def read_catalogue(directory: Path, root: Path, retros_dir: Path | None = None, parallel: bool = False,
+                   cache: FileCache | None = None) -> Reading:
     """Load, validate and model every pattern in `directory` (and retrospective records in `retros_dir`).
 
     Paths in findings are relative to `root`. With `parallel` (only where forking is safe, see
-    `fork`), a large folder is read and checked on two cores, half the files each.
+    `fork`), a large folder is read and checked on two cores, half the files each; with `cache`,
+    files unchanged since an earlier reading with that cache are not read again.
     """
     files, findings = pattern_files(directory, root)
     today = dt.date.today()
 
-    def read(chunk: Sequence[tuple[Path, str]]) -> list[tuple[Document | None, list[Finding]]]:
+    def read(chunk: Sequence[tuple[Path, str]]) -> list[FileReading]:
+        if cache:
+            return [cache.read(path, display, today) for path, display in chunk]
         return [_read_and_check(path, display, today) for path, display in chunk]
 
     results = map_in_two(read, files, parallel and len(files) >= PARALLEL_FROM)
+    if cache:
+        cache.keep_only({path for path, _ in files})
     docs = [doc for doc, _ in results if doc is not None]
     findings += [finding for _, file_findings in results for finding in file_findings] + check_across(docs)
     retro_docs, retro_findings = load_directory(retros_dir, root) if retros_dir else ([], [])
@@ -49,7 +84,7 @@ def read_catalogue(directory: Path, root: Path, retros_dir: Path | None = None, 
     return Reading(findings, build_catalogue([pattern_from(doc) for doc in docs], retros))
 
 
-def _read_and_check(path: Path, display: str, today: dt.date) -> tuple[Document | None, list[Finding]]:
+def _read_and_check(path: Path, display: str, today: dt.date) -> FileReading:
     """One file read and checked on its own: its document (if it could be read) and its findings."""
     try:
         doc = load_document(path, display)

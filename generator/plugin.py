@@ -13,7 +13,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import TableOfContents, get_toc
 
-from generator.catalogue import read_catalogue
+from generator.catalogue import FileCache, read_catalogue
 from generator.config import PatternsConfig
 from generator.history import last_changed
 from generator.model import Catalogue
@@ -40,16 +40,18 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         self.catalogue: Catalogue | None = None
         self.page_cache: PageCache | None = None
         self.template_cache: TemplateCache | None = None
+        self.file_cache: FileCache | None = None
         self.written: dict[str, GeneratedPage] = {}  # pages whose HTML the generator wrote, by src_uri
         self.command: str | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup makes MkDocs keep this plugin between the rebuilds of `serve`,
-        # so the pages converted by one rebuild can be reused by the next.
+        # so the files read and the pages converted by one rebuild can be reused by the next.
         self.command = command
         serving = command == "serve"
         self.page_cache = PageCache() if serving else None
         self.template_cache = TemplateCache() if serving else None
+        self.file_cache = FileCache() if serving else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # Validation happens here, before MkDocs cleans site_dir, so a failed build leaves
@@ -57,7 +59,7 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         root = Path(config.config_file_path).parent
         retros = Path(self.config.retros_dir)
         reading = read_catalogue(Path(self.config.patterns_dir), root, retros if retros.is_dir() else None,
-                                 parallel=self.command in FORK_SAFE_COMMANDS)
+                                 parallel=self.command in FORK_SAFE_COMMANDS, cache=self.file_cache)
         for finding in reading.findings:
             (log.error if finding.severity == "error" else log.warning)(str(finding))
         if reading.catalogue is None:

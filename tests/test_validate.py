@@ -181,3 +181,33 @@ def test_a_large_folder_read_on_two_cores_gives_the_same_findings_and_catalogue(
         (patterns / path.name).unlink()
     one, two = read_catalogue(patterns, tmp_path), read_catalogue(patterns, tmp_path, parallel=True)
     assert one.catalogue is not None and two.catalogue == one.catalogue
+
+
+def test_a_file_cache_reads_only_what_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A preview reads the folder after every save; unchanged files come from the cache.
+    from generator import catalogue as catalogue_module
+
+    patterns = tmp_path / "patterns"
+    patterns.mkdir()
+    for path in BASE:
+        shutil.copy(path, patterns / path.name)
+    read: list[str] = []
+    real = catalogue_module.load_document
+    monkeypatch.setattr(catalogue_module, "load_document", lambda path, display: read.append(path.name) or
+                        real(path, display))
+    cache = catalogue_module.FileCache()
+    first = read_catalogue(patterns, tmp_path, cache=cache)
+    assert sorted(read) == sorted(p.name for p in BASE) and first.catalogue is not None
+    read.clear()
+    assert read_catalogue(patterns, tmp_path, cache=cache) == first
+    assert read == []
+    edited = patterns / BASE[0].name
+    edited.write_text(edited.read_text(encoding="utf-8").replace("order: 1", "order: one"), encoding="utf-8")
+    after = read_catalogue(patterns, tmp_path, cache=cache)
+    assert read == [BASE[0].name]
+    assert after.catalogue is None and any(f.field == "order" for f in after.findings)  # the edit is seen
+    edited.unlink()
+    read.clear()
+    gone = read_catalogue(patterns, tmp_path, cache=cache)
+    assert read == []  # nothing read again, and the deleted file is not reported
+    assert gone == read_catalogue(patterns, tmp_path)
