@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import jinja2
@@ -17,8 +17,8 @@ from generator.catalogue import FileCache, read_catalogue
 from generator.config import PatternsConfig
 from generator.history import last_changed
 from generator.model import Catalogue
-from generator.render import TEMPLATES, GeneratedPage, Heading, Renderer, data_path
 from generator.output import PARALLEL_FROM, render_site
+from generator.render import TEMPLATES, GeneratedPage, Heading, Renderer, data_path
 from generator.search import search_index_path
 from generator.serve_cache import PageCache, TemplateCache
 

@@ -25,7 +25,7 @@ import markupsafe
 from generator import text as markdown
 from generator.i18n import LABELS
 from generator.markup import to_html, to_inline_html
-from generator.model import LANGS, Catalogue, Lang, Pattern, Text
+from generator.model import Catalogue, Lang, Pattern, Text
 from generator.pattern_map import render_map_svg
 
 TEMPLATES = Path(__file__).parent / "templates"

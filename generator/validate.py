@@ -86,13 +86,6 @@ def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
     return node
 
 
-def validate_documents(docs: list[Document], today: dt.date | None = None) -> list[Finding]:
-    """All findings for a set of pattern files, each file checked against the others."""
-    today = today or dt.date.today()
-    findings = [finding for doc in docs for finding in check_document(doc, today)]
-    return sorted(set(findings + check_across(docs)))
-
-
 def check_document(doc: Document, today: dt.date) -> list[Finding]:
     """The findings of one file on its own (format, text, sources, references to itself)."""
     return list(_check_document(doc, today))
