@@ -18,7 +18,7 @@ from generator.config import PatternsConfig
 from generator.history import last_changed
 from generator.model import Catalogue
 from generator.output import PARALLEL_FROM, render_site
-from generator.render import TEMPLATES, GeneratedPage, Heading, Renderer, data_path
+from generator.render import TEMPLATES, GeneratedPage, Heading, PageMemo, Renderer, data_path
 from generator.search import search_index_path
 from generator.serve_cache import PageCache, TemplateCache
 
@@ -41,6 +41,7 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         self.page_cache: PageCache | None = None
         self.template_cache: TemplateCache | None = None
         self.file_cache: FileCache | None = None
+        self.page_memo: PageMemo | None = None
         self.written: dict[str, GeneratedPage] = {}  # pages whose HTML the generator wrote, by src_uri
         self.command: str | None = None
 
@@ -52,6 +53,7 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         self.page_cache = PageCache() if serving else None
         self.template_cache = TemplateCache() if serving else None
         self.file_cache = FileCache() if serving else None
+        self.page_memo = PageMemo() if serving else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # Validation happens here, before MkDocs cleans site_dir, so a failed build leaves
@@ -81,7 +83,10 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
                             changed=last_changed(Path(self.config.patterns_dir)),
                             template_cache=self.template_cache,
                             permalink="¶" if permalink is True else (permalink or None),
-                            permalink_title=toc.get("permalink_title", "Permanent link"))
+                            permalink_title=toc.get("permalink_title", "Permanent link"),
+                            memo=self.page_memo)
+        if self.page_memo:
+            self.page_memo.next_rendering()
         site_dir = Path(config.site_dir).resolve()
         self.written = {}
         parallel = self.command in FORK_SAFE_COMMANDS and len(self.catalogue.patterns) >= PARALLEL_FROM

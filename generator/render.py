@@ -25,7 +25,7 @@ import markupsafe
 from generator import text as markdown
 from generator.i18n import LABELS
 from generator.markup import to_html, to_inline_html
-from generator.model import Catalogue, Lang, Pattern, Text
+from generator.model import LANGS, Catalogue, Lang, Pattern, Text
 from generator.pattern_map import render_map_svg
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -130,13 +130,18 @@ class Renderer:
 
     def __init__(self, catalogue: Catalogue, template_dirs: Sequence[Path] = (), directory_urls: bool = True,
                  changed: dict[str, str] | None = None, template_cache: jinja2.BytecodeCache | None = None,
-                 permalink: str | None = "#", permalink_title: str = "Permanent link") -> None:
+                 permalink: str | None = "#", permalink_title: str = "Permanent link",
+                 memo: PageMemo | None = None) -> None:
         self.catalogue = catalogue
+        self.memo = memo
         self.directory_urls = directory_urls
         self.changed = changed or {}
         self.permalink = permalink  # the symbol after each heading, as the site's Markdown `toc` puts it
         self.permalink_title = permalink_title
         self._headings: list[Heading] = []  # of the page being rendered
+        # What every page's HTML also depends on: URL style, permalinks, and the templates themselves.
+        self._settings = (directory_urls, permalink, permalink_title, _stamp([*template_dirs, TEMPLATES])) \
+            if memo is not None else ()
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([*template_dirs, TEMPLATES]),
             undefined=jinja2.StrictUndefined,
@@ -186,10 +191,28 @@ class Renderer:
 
     def pattern_page(self, pattern: Pattern, lang: Lang) -> GeneratedPage:
         changed = self.changed.get(pattern.path.rsplit("/", 1)[-1])
-        meta = {"title": pattern.title(lang), "description": pattern.summary(lang), "pattern": pattern.id}
-        page = self._page("pattern.html.j2", pattern_page_path(pattern.id, lang), lang, meta, p=pattern,
-                          changed=changed)
-        return GeneratedPage(page.path, page.content, pattern.path, page.html, page.headings)
+
+        def render() -> GeneratedPage:
+            meta = {"title": pattern.title(lang), "description": pattern.summary(lang), "pattern": pattern.id}
+            page = self._page("pattern.html.j2", pattern_page_path(pattern.id, lang), lang, meta, p=pattern,
+                              changed=changed)
+            return GeneratedPage(page.path, page.content, pattern.path, page.html, page.headings)
+
+        if self.memo is None:
+            return render()
+        return self.memo.get((self._pattern_page_inputs(pattern), lang, changed, self._settings), render)
+
+    def _pattern_page_inputs(self, pattern: Pattern) -> tuple[object, ...]:
+        """Everything of the catalogue a pattern's page shows: the pattern, its place in the reading path,
+        and the titles of every pattern it links to."""
+        catalogue = self.catalogue
+        before, after = self._neighbours(pattern)
+        used_by = catalogue.used_by[pattern.id]
+        linked = {*pattern.builds_on, *pattern.see_also, *used_by, *_mentioned(pattern)}
+        titles = tuple(sorted((pid, catalogue[pid].title if pid in catalogue else None) for pid in linked))
+        return (pattern, catalogue.positions[pattern.id], len(catalogue.patterns), used_by,
+                before and (before.id, before.title), after and (after.id, after.title),
+                catalogue.retros.get(pattern.id, ()), titles)
 
     def map_page(self, lang: Lang) -> GeneratedPage:
         path = map_page_path(lang)
@@ -295,6 +318,46 @@ class Renderer:
             return markupsafe.escape(pattern_id)
         title = markupsafe.escape(self.catalogue[pattern_id].title(ctx["lang"]))
         return markupsafe.Markup(f'<a href="{markupsafe.escape(self._pattern_url(ctx, pattern_id))}">{title}</a>')
+
+
+class PageMemo:
+    """Pattern pages of the previous rendering, by everything they show (used between a preview's rebuilds).
+
+    One edit changes a few pattern pages: the edited one, its neighbours in the reading path and
+    the pages that link to it. The others are taken from the previous rendering unchanged.
+    """
+
+    def __init__(self) -> None:
+        self._previous: dict[object, GeneratedPage] = {}
+        self._current: dict[object, GeneratedPage] = {}
+
+    def next_rendering(self) -> None:
+        """Keep only what the last rendering used, so a long preview session does not grow without end."""
+        self._previous, self._current = self._current, {}
+
+    def get(self, key: object, render: Callable[[], GeneratedPage]) -> GeneratedPage:
+        page = self._current.get(key) or self._previous.get(key) or render()
+        self._current[key] = page
+        return page
+
+
+def _mentioned(pattern: Pattern) -> set[str]:
+    """Ids mentioned as [[id]] anywhere in a pattern's prose, in either language."""
+    texts = [pattern.summary, pattern.note, pattern.problem, pattern.context, *pattern.forces, pattern.solution,
+             pattern.resulting_context, pattern.rationale, *(use.summary for use in pattern.known_uses),
+             *pattern.questions, *(source.note for source in pattern.sources)]
+    return {pid for text in texts if text for lang in LANGS for pid in markdown.mentions(text(lang))}
+
+
+def _stamp(directories: Sequence[Path]) -> tuple[tuple[str, int, int], ...]:
+    """Name, size and modification time of every template, to notice an edited template."""
+    stamp = []
+    for directory in directories:
+        for path in sorted(Path(directory).rglob("*")):
+            if path.is_file():
+                stat = path.stat()
+                stamp.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(stamp)
 
 
 @functools.lru_cache(maxsize=65536)
