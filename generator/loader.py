@@ -4,12 +4,14 @@ Pattern files come through pull requests from many hands, so reading refuses wha
 PyYAML would silently accept (duplicate keys, anchors and aliases, custom tags, a second
 document) and guards size and nesting before the parser can be made to work hard. The
 data is built from the parser's event stream, which is not recursive, so no depth of
-nesting can overflow a C stack; line numbers are kept beside the data, never in it.
+nesting can overflow a C stack. Line numbers are kept beside the data, never in it, and are
+found by a second, careful reading only when a finding needs them.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,16 +46,27 @@ _CONSTRUCTOR = SafeConstructor()
 
 
 @dataclass(frozen=True)
+class Positions:
+    """Where each value of a file stood: what findings need, and only they."""
+
+    lines: dict[DataPath, int]  # the line of each value (a mapping value: its key's line)
+    raw_scalars: dict[DataPath, str]  # non-string scalars as written (`no` for False)
+    block_starts: dict[DataPath, int]  # the first line of each literal block (`|`)
+
+
+@dataclass(frozen=True)
 class Document:
-    """A parsed YAML file: its data, and the line each value stood on."""
+    """A parsed YAML file: its data, and (found when first asked) the line each value stood on."""
 
     path: Path
     display: str
     data: Any
-    lines: dict[DataPath, int] = field(repr=False)
-    raw_scalars: dict[DataPath, str] = field(repr=False)
-    block_starts: dict[DataPath, int] = field(repr=False)
     source: str = field(repr=False)
+
+    @functools.cached_property
+    def positions(self) -> Positions:
+        """The careful reading's positions; most files have no finding, so they never need this."""
+        return _read_carefully(self.source, self.display)[1]
 
     def source_line(self, number: int) -> str:
         """The text of a 1-based line of the file."""
@@ -62,7 +75,7 @@ class Document:
 
     def line_within(self, path: DataPath, snippet: str) -> int:
         """The line of `snippet` inside a literal block (`|`) value; else the value's own line."""
-        start = self.block_starts.get(tuple(path))
+        start = self.positions.block_starts.get(tuple(path))
         value: Any = self.data
         for part in path:
             value = value[part]
@@ -71,15 +84,16 @@ class Document:
 
     def line_of(self, path: DataPath) -> int:
         """The line of `path`, or of its nearest ancestor that has one."""
+        lines = self.positions.lines
         for end in range(len(path), -1, -1):
-            line = self.lines.get(tuple(path[:end]))
+            line = lines.get(tuple(path[:end]))
             if line:
                 return line
         return 1
 
     def raw(self, path: DataPath) -> str | None:
         """The text of a non-string scalar as written (e.g. `no` for False)."""
-        return self.raw_scalars.get(tuple(path))
+        return self.positions.raw_scalars.get(tuple(path))
 
 
 def load_directory(directory: Path, root: Path) -> tuple[list[Document], list[Finding]]:
@@ -102,16 +116,17 @@ def pattern_files(directory: Path, root: Path) -> tuple[list[tuple[Path, str]], 
     """
     files: list[tuple[Path, str]] = []
     findings: list[Finding] = []
-    for path in sorted(directory.iterdir()) if directory.is_dir() else []:
-        display = _display(path, root)
-        if path.name.startswith(".") or path.suffix not in (".yaml", ".yml"):
+    # scandir knows each entry's type without another system call per file.
+    entries = sorted(os.scandir(directory), key=lambda e: e.name) if directory.is_dir() else []
+    for entry in entries:
+        if entry.name.startswith(".") or not entry.name.endswith((".yaml", ".yml")):
             continue
-        if path.is_symlink():
-            findings.append(Finding(display, 0, "", "is a symbolic link; pattern files must be regular files "
-                                    "inside the repository"))
-            continue
-        if path.is_file():
-            files.append((path, display))
+        path = directory / entry.name
+        if entry.is_symlink():
+            findings.append(Finding(_display(path, root), 0, "", "is a symbolic link; pattern files must be "
+                                    "regular files inside the repository"))
+        elif entry.is_file():
+            files.append((path, _display(path, root)))
     return files, findings
 
 
@@ -124,14 +139,20 @@ def _display(path: Path, root: Path) -> str:
 
 def load_document(path: Path, display: str) -> Document:
     """Read one YAML file strictly; raise PatternError with one finding if it cannot be used."""
-    text = _read_text(path, display)
-    return _compose(text, path, display)
+    return _document(_read_text(path, display), path, display)
 
 
 def load_text(text: str, path: Path, display: str) -> Document:
     """Parse YAML text already in memory (used by tests and by `new`)."""
     _check_lines(text, display)
-    return _compose(text, path, display)
+    return _document(text, path, display)
+
+
+def _document(text: str, path: Path, display: str) -> Document:
+    data = _read_quickly(text)
+    if data is _UNSURE:
+        data = _read_carefully(text, display)[0]  # raises PatternError if the file cannot be used
+    return Document(path, display, data, text)
 
 
 def _fail(display: str, line: int, message: str, field: str = "") -> PatternError:
@@ -167,6 +188,8 @@ def _read_text(path: Path, display: str) -> str:
 
 
 def _check_lines(text: str, display: str) -> None:
+    if not _CONTROL.search(text) and max(map(len, text.split("\n"))) <= MAX_LINE_CHARS:
+        return  # the usual case, seen without going line by line
     for number, line in enumerate(text.split("\n"), 1):
         if len(line) > MAX_LINE_CHARS:
             raise _fail(display, number, f"line is {len(line):,} characters long; keep lines under "
@@ -220,9 +243,69 @@ class _Frame:
         self.key_line = 0
 
 
-def _compose(text: str, path: Path, display: str) -> Document:
-    # One pass over the parser's events. This loop is most of what `patterns validate` costs, so it
-    # dispatches on the event's exact type, in order of frequency, and keeps names local.
+_UNSURE = object()  # what the quick reading returns when a file needs the careful one
+_NO_KEY = object()  # a mapping waiting for its next key
+
+
+def _read_quickly(text: str) -> Any:
+    """The file's data if it is plainly fine, else _UNSURE; no positions, no explanations.
+
+    Reading is most of what `patterns validate` costs, and almost every file is plain: no anchor,
+    alias, tag, duplicate or non-text key, second document, deep nesting or syntax error. This
+    loop builds the data alone and gives up at the first sight of anything else, leaving it to
+    `_read_carefully`, which says what is wrong and on which line; positions are found (by the
+    careful reading) only when a finding needs one. It dispatches on the event's exact type, in
+    order of frequency, and keeps names local.
+    """
+    stack: list[tuple[Any, bool, Any]] = []  # the containers around the open one, as below
+    container: Any = None  # the open mapping or list; None at the top level
+    is_list = False
+    key: Any = _NO_KEY
+    result: Any = _UNSURE
+    documents = 0
+    try:
+        get_event = _Loader(text).get_event
+        while (event := get_event()) is not None:
+            kind = type(event)
+            if kind is _SCALAR:
+                if event.anchor is not None or event.tag is not None:
+                    return _UNSURE
+                value = event.value
+                if not event.style and _implicit_tag(value, event.implicit) != _STR:
+                    value = _scalar(event, None)
+            elif kind is _MAPPING_END or kind is _SEQUENCE_END:
+                value = container
+                container, is_list, key = stack.pop()
+            elif kind is _MAPPING_START or kind is _SEQUENCE_START:
+                if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH or \
+                        (container is not None and not is_list and key is _NO_KEY):
+                    return _UNSURE
+                stack.append((container, is_list, key))
+                container, is_list, key = ({} if kind is _MAPPING_START else []), kind is _SEQUENCE_START, _NO_KEY
+                continue
+            else:
+                if kind is yaml.AliasEvent or (kind is yaml.DocumentStartEvent and (documents := documents + 1) > 1):
+                    return _UNSURE
+                continue
+            if container is None:
+                result = value
+            elif is_list:
+                container.append(value)
+            elif key is _NO_KEY:
+                if value.__class__ is not str or value in container:
+                    return _UNSURE
+                key = value
+            else:
+                container[key] = value
+                key = _NO_KEY
+    except yaml.YAMLError:
+        return _UNSURE
+    return _UNSURE if result is None else result
+
+
+def _read_carefully(text: str, display: str) -> tuple[Any, Positions]:
+    """The file's data and positions; a PatternError naming the line if the file cannot be used."""
+    # One pass over the parser's events, keeping the line of every value.
     lines: dict[DataPath, int] = {}
     raw_scalars: dict[DataPath, str] = {}
     block_starts: dict[DataPath, int] = {}
@@ -288,7 +371,7 @@ def _compose(text: str, path: Path, display: str) -> Document:
         raise _fail(display, 1, f"invalid YAML: {e}") from None
     if not root or root[0] is None:
         raise _fail(display, 1, "file is empty (or only comments); start from `patterns new <id>`")
-    return Document(path, display, root[0], lines, raw_scalars, block_starts, text)
+    return root[0], Positions(lines, raw_scalars, block_starts)
 
 
 def _place(top: _Frame | None, root: list[Any], lines: dict[DataPath, int], value: Any, line: int, raw: str,
@@ -365,7 +448,22 @@ def _scalar(event: yaml.ScalarEvent, tag: str | None) -> Any:
     return event.value  # str, and timestamps kept as written
 
 
-@functools.lru_cache(maxsize=8192)
 def _implicit_tag(value: str, implicit: tuple[bool, bool]) -> str:
-    """The tag YAML gives an untagged plain scalar; keys repeat in every file, so it is remembered."""
+    """The tag YAML gives an untagged plain scalar.
+
+    Only a few first characters can start a number, date, boolean or null; prose starts with others.
+    """
+    if value and value[0] not in _TYPED_STARTS and not _TYPED_FROM_ANY_START:
+        return _STR
+    return _resolve(value, implicit)
+
+
+# PyYAML files its resolvers under the first characters they match (None: any character).
+_TYPED_STARTS = frozenset(start for start in Resolver.yaml_implicit_resolvers if start)
+_TYPED_FROM_ANY_START = None in Resolver.yaml_implicit_resolvers
+
+
+@functools.lru_cache(maxsize=8192)
+def _resolve(value: str, implicit: tuple[bool, bool]) -> str:
+    """The resolver's answer, remembered: the same keys and words come back in every file."""
     return _RESOLVER.resolve(ScalarNode, value, implicit)
