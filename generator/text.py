@@ -23,6 +23,7 @@ _INLINE_LINK = re.compile(r"(!?)\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(\s*<?((?:[^()\s>]
 _REF_DEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*<?(\S*?)>?(?:\s|$)", re.M)
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]*:[^<>\s]*)>")
 _ATTR_LIST = re.compile(r"\{\s*:[^{}\n]*\}|\{\s*[#.][A-Za-z][^{}\n]*\}|\{[^{}\n]*\b[A-Za-z-]+\s*=[^{}\n]*\}")
+_MARKUP_START = re.compile(r"[<\[{(]")
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u2028\u2029\u00ad]")
 SAFE_SCHEMES = ("http", "https", "mailto")
 
@@ -67,7 +68,7 @@ def _split(text: str, pattern: re.Pattern[str]) -> Iterator[tuple[bool, str]]:
 
 def may_hold_markup(text: str) -> bool:
     """Cheap first look: only text with one of these characters can hold HTML, links or attributes."""
-    return any(char in text for char in "<[{(")
+    return _MARKUP_START.search(text) is not None
 
 
 @functools.lru_cache(maxsize=4096)

@@ -262,35 +262,40 @@ def _check_file_name(doc: Document) -> Iterator[Finding]:
                            "Windows); choose another id")
 
 
-def _strings(value: Any, path: DataPath = ()) -> Iterator[tuple[DataPath, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, (*path, index))
+def _contents(data: Any) -> tuple[list[tuple[DataPath, str]], list[tuple[DataPath, dict[str, Any]]]]:
+    """Every string and every {ko, en} text object in a document, with paths, in document order.
 
-
-def _text_objects(value: Any, path: DataPath = ()) -> Iterator[tuple[DataPath, dict[str, Any]]]:
-    if isinstance(value, dict):
-        if value and set(value) <= _TEXT_KEYS:
-            yield path, value
-            return
-        for key, item in value.items():
-            yield from _text_objects(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _text_objects(item, (*path, index))
+    One loop for both, not a recursion: it runs over every value of thousands of files.
+    """
+    strings: list[tuple[DataPath, str]] = []
+    texts: list[tuple[DataPath, dict[str, Any]]] = []
+    stack: list[tuple[DataPath, Any]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            strings.append((path, value))
+        elif isinstance(value, dict):
+            if value and value.keys() <= _TEXT_KEYS:
+                texts.append((path, value))
+            stack += reversed([((*path, key), item) for key, item in value.items()])
+        elif isinstance(value, list):
+            stack += reversed([((*path, index), item) for index, item in enumerate(value)])
+    return strings, texts
 
 
 def _check_strings(doc: Document) -> Iterator[Finding]:
-    for path, value in _strings(doc.data):
-        if not unicodedata.is_normalized("NFC", value):
+    strings, texts = _contents(doc.data)
+    # One look at all the file's text first, joined by U+0000 (which never composes with a
+    # neighbour and is not invisible here): most files have nothing to report, and then each
+    # string needs only the markup check.
+    whole = "\0".join(value for _, value in strings)
+    decomposed = not unicodedata.is_normalized("NFC", whole)
+    invisible = bool(markdown.invisible_characters(whole))
+    for path, value in strings:
+        if decomposed and not unicodedata.is_normalized("NFC", value):
             yield _finding(doc, path, "expected NFC text, got decomposed (NFD) characters, as some macOS tools "
                            "write Hangul; re-type the text or normalise the file to NFC")
-        for char, name in markdown.invisible_characters(value)[:1]:
+        for char, name in markdown.invisible_characters(value)[:1] if invisible else ():
             yield _finding(doc, path, f"expected visible text, got the invisible character {name}; delete it",
                            snippet=char)
         if not markdown.may_hold_markup(value):
@@ -309,7 +314,7 @@ def _check_strings(doc: Document) -> Iterator[Finding]:
             elif scheme not in markdown.SAFE_SCHEMES:
                 yield _finding(doc, path, f"expected an http(s) or mailto link, got '{link.target}'"
                                + ("; to link a pattern, write [[its-id]]" if not scheme else ""), snippet=link.target)
-    for path, obj in _text_objects(doc.data):
+    for path, obj in texts:
         if "ko" in obj and "en" not in obj:
             yield _finding(doc, path, "English text is missing; add `en:` (the English page shows the "
                            "Korean text until then)", "warning")
@@ -408,7 +413,8 @@ def _check_across(docs: list[Document]) -> Iterator[Finding]:
                 if isinstance(ref, str) and ref not in owners and ref != doc.data.get("id"):
                     yield _finding(doc, (field, index), f"expected the id of a pattern in patterns/, got "
                                    f"'{ref}'{_did_you_mean(ref, ids)}")
-        for path, value in _strings(doc.data):
+        # Only text with "[[" can mention a pattern; a backslash escape could write one in quotes.
+        for path, value in _contents(doc.data)[0] if "[[" in doc.source or "\\" in doc.source else ():
             for ref in markdown.mentions(value) if "[[" in value else ():
                 if ref not in owners:
                     yield _finding(doc, path, f"expected [[id]] of a pattern in patterns/, got '[[{ref}]]'"
