@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.findings import Finding, PatternError, errors_in
@@ -24,7 +25,15 @@ class Reading:
     """What reading a folder produced: every finding, and a catalogue when there were no errors."""
 
     findings: list[Finding]
-    catalogue: Catalogue | None
+    patterns: list[Document] = field(repr=False)
+    retros: list[Document] = field(repr=False)
+
+    @functools.cached_property
+    def catalogue(self) -> Catalogue | None:
+        """The model, made when first asked for (`patterns validate` only reports findings)."""
+        if errors_in(self.findings):
+            return None
+        return build_catalogue([pattern_from(doc) for doc in self.patterns], [retro_from(doc) for doc in self.retros])
 
 
 class FileCache:
@@ -78,10 +87,7 @@ def read_catalogue(directory: Path, root: Path, retros_dir: Path | None = None, 
     retro_docs, retro_findings = load_directory(retros_dir, root) if retros_dir else ([], [])
     ids = {d.data["id"] for d in docs if isinstance(d.data, dict) and isinstance(d.data.get("id"), str)}
     findings = sorted(set(findings + retro_findings + validate_retros(retro_docs, ids)))
-    if errors_in(findings):
-        return Reading(findings, None)
-    retros = [retro_from(doc) for doc in retro_docs]
-    return Reading(findings, build_catalogue([pattern_from(doc) for doc in docs], retros))
+    return Reading(findings, docs, retro_docs)
 
 
 def _read_and_check(path: Path, display: str, today: dt.date) -> FileReading:
