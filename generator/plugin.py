@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import jinja2
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import TableOfContents, get_toc
 
@@ -20,11 +20,12 @@ from generator.model import Catalogue
 from generator.output import PARALLEL_FROM, render_site
 from generator.render import TEMPLATES, GeneratedPage, Heading, PageMemo, Renderer, data_path
 from generator.search import search_index_path
-from generator.serve_cache import PageCache, TemplateCache
+from generator.serve_cache import OutputCache, PageCache, TemplateCache
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
 log = get_plugin_logger(__name__)
@@ -42,6 +43,8 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         self.template_cache: TemplateCache | None = None
         self.file_cache: FileCache | None = None
         self.page_memo: PageMemo | None = None
+        self.output_cache: OutputCache | None = None
+        self.nav: Navigation | None = None
         self.written: dict[str, GeneratedPage] = {}  # pages whose HTML the generator wrote, by src_uri
         self.command: str | None = None
 
@@ -54,6 +57,7 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         self.template_cache = TemplateCache() if serving else None
         self.file_cache = FileCache() if serving else None
         self.page_memo = PageMemo() if serving else None
+        self.output_cache = OutputCache() if serving else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # Validation happens here, before MkDocs cleans site_dir, so a failed build leaves
@@ -109,9 +113,15 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         if self.page_cache:
             self.page_cache.start_build()
 
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
+        return nav
+
     def on_env(self, env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         if self.template_cache:
             env.bytecode_cache = self.template_cache
+        if self.output_cache and self.nav:
+            self.output_cache.plan([file.page for file in files.documentation_pages() if file.page], self.nav, config)
         env.globals["patterns_nav_cache"] = _FragmentCache()  # one per build; see theme/partials/nav.html
         return env
 
@@ -130,9 +140,18 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
             return written.html
         return self.page_cache.content(html, page, files) if self.page_cache else html
 
+    @event_priority(100)  # first, so the output kept is the template's own
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        if self.output_cache:
+            self.output_cache.keep(output, page)
+        return output
+
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.page_cache:
             self.page_cache.end_build()
+        if self.output_cache:
+            self.output_cache.end_build()
+            log.debug(f"{self.output_cache.replayed} unchanged page(s) given again without rendering")
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: object) -> LiveReloadServer:
         server.watch(self.config.patterns_dir)

@@ -1,4 +1,4 @@
-"""While `mkdocs serve` runs, convert only the pages whose Markdown changed, compile templates once.
+"""While `mkdocs serve` runs, redo only the pages that changed, and compile templates once.
 
 MkDocs rebuilds every page on every save. The generator writes its own pages' HTML (and converts
 only prose it has not seen), but the hand-written pages go through Python-Markdown again on every
@@ -8,17 +8,27 @@ when all three are unchanged the HTML of the previous build is reused, along wit
 learned while converting it (the table of contents, the title and the anchors it checks links
 against).
 
+Then every page goes through Material's template, a few milliseconds each, though one save
+changes a handful of pages out of hundreds. A finished page depends on the page itself (address,
+title, HTML, table of contents, front matter, place in the navigation, neighbours), the
+navigation, the configuration and the theme's own files; when all are as they were, the previous
+build's output is given again through a template that only prints it.
+
 MkDocs also makes a new Jinja environment for every rebuild and compiles the theme's templates
 again; their compiled code is kept too, checked against each template's source.
 
-This is part of the MkDocs adapter: it relies on `Page.render` in MkDocs 1.6 and is used only by
-`mkdocs serve`; `mkdocs build` always converts every page.
+This is part of the MkDocs adapter: it relies on `Page.render` and on `_build_page` choosing the
+template from `page.meta` in MkDocs 1.6, and is used only by `mkdocs serve`; `mkdocs build`
+always converts and renders every page.
 """
 
 from __future__ import annotations
 
 import hashlib
+import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
@@ -26,7 +36,11 @@ import jinja2
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
+    from mkdocs.structure.toc import AnchorLink
+
+REPLAY_TEMPLATE = "patterns-replay.html"  # in theme/: prints page.patterns_output and nothing else
 
 
 @dataclass(frozen=True)
@@ -107,3 +121,63 @@ class TemplateCache(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+class OutputCache:
+    """Finished pages of the previous build, by URL, with the digest of everything they were made from."""
+
+    def __init__(self) -> None:
+        self._pages: dict[str, tuple[str, str]] = {}  # url -> (digest, output)
+        self._digests: dict[str, str] = {}  # this build's pages
+        self.replayed = 0  # pages given again in the last build
+
+    def plan(self, pages: Iterable[Page], nav: Navigation, config: MkDocsConfig) -> None:
+        """Before pages are rendered: point each unchanged page at the replay template."""
+        site = _output_site_digest(nav, config)
+        self._digests = {}
+        self.replayed = 0
+        for page in pages:
+            digest = hashlib.sha256("\0".join([site, *_page_parts(page)]).encode("utf-8")).hexdigest()
+            self._digests[page.url] = digest
+            known = self._pages.get(page.url)
+            if known is not None and known[0] == digest:
+                page.meta["template"] = REPLAY_TEMPLATE
+                page.patterns_output = known[1]  # type: ignore[attr-defined]
+                self.replayed += 1
+
+    def keep(self, output: str, page: Page) -> None:
+        """The template's output for a page (taken before any other plugin changes it)."""
+        digest = self._digests.get(page.url)
+        if digest is not None:
+            self._pages[page.url] = (digest, output)
+
+    def end_build(self) -> None:
+        """Forget pages that are gone."""
+        self._pages = {url: entry for url, entry in self._pages.items() if url in self._digests}
+
+
+def _output_site_digest(nav: Navigation, config: MkDocsConfig) -> str:
+    """What every page's output depends on besides the page: configuration, navigation, theme files."""
+    parts = [f"{key}={value!r}" for key, value in sorted(config.items())]
+    parts.append(repr(_nav_parts(nav.items)))
+    for directory in config.theme.dirs:  # installed packages do not change while serving; the rest may
+        if not Path(directory).resolve().is_relative_to(Path(sys.prefix).resolve()):
+            parts += sorted(f"{path}\t{path.stat().st_mtime_ns}\t{path.stat().st_size}"
+                            for path in Path(directory).rglob("*") if path.is_file())
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def _nav_parts(items: Iterable[Any]) -> list[tuple[Any, ...]]:
+    return [(type(item).__name__, item.title, getattr(item, "url", None), repr(getattr(item, "meta", None)),
+             _nav_parts(item.children) if item.children else None) for item in items]
+
+
+def _page_parts(page: Page) -> list[str]:
+    neighbours = [(p.url, p.title) if p else None for p in (page.previous_page, page.next_page)]
+    return [page.url, page.file.src_uri, repr(page.title), page.content or "", repr(_toc_parts(page.toc)),
+            repr(page.meta), repr(page.edit_url), repr(page.canonical_url), repr(page.is_homepage),
+            repr(neighbours), repr([(a.title, getattr(a, "url", None)) for a in page.ancestors])]
+
+
+def _toc_parts(links: Iterable[AnchorLink]) -> list[tuple[Any, ...]]:
+    return [(link.title, link.id, link.level, _toc_parts(link.children)) for link in links]

@@ -1,8 +1,9 @@
-"""`mkdocs serve` in a real process: edits show up, and what it serves equals a fresh build.
+"""`mkdocs serve`: edits show up, and what it serves equals a fresh build.
 
-While serving, the plugin reuses the HTML of pages whose Markdown did not change (see
-generator/serve_cache.py). These tests edit a project under a running server and compare every
-page it serves with a clean `mkdocs build` of the same files, so a stale page cannot go unnoticed.
+While serving, the plugin reuses the HTML of pages whose Markdown did not change and the whole
+output of pages whose inputs did not change (see generator/serve_cache.py). These tests edit a
+project under a running server (or rebuild it in preview mode here) and compare every page with a
+clean `mkdocs build` of the same files, so a stale page cannot go unnoticed.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
 
 from conftest import FIXTURES, copy_project
 
@@ -107,3 +110,65 @@ def test_a_new_pattern_file_and_an_edited_docs_page_are_served(served: tuple[Pat
     index.write_text(index.read_text(encoding="utf-8") + "\nA sentence added while serving.\n", encoding="utf-8")
     wait_for(lambda: "A sentence added while serving." in fetch(base + "en/"), "the docs edit was not served", log)
     assert_serves_what_a_build_makes(project, base, tmp_path, "after-new")
+
+
+@pytest.fixture
+def previewing() -> Iterator[None]:
+    """This process's `patterns` plugin in preview mode, as `mkdocs serve` starts it.
+
+    MkDocs keeps one instance of the plugin per process, so its state is put back afterwards.
+    """
+    plugin = load_config(str(FIXTURES / "site" / "mkdocs.yml")).plugins["patterns"]
+    saved = dict(vars(plugin))
+    plugin.on_startup(command="serve", dirty=False)
+    yield
+    vars(plugin).clear()
+    vars(plugin).update(saved)
+
+
+def test_pages_given_again_unrendered_equal_a_fresh_build_after_every_kind_of_edit(previewing: None,
+                                                                                  tmp_path: Path) -> None:
+    # The preview hands out a page's previous output when nothing it is made from changed. After
+    # each kind of edit, every file of the preview's site must equal a fresh `mkdocs build`.
+    project = copy_project(FIXTURES / "site", tmp_path / "project")
+    config_file = project / "mkdocs.yml"
+    config_file.write_text(config_file.read_text(encoding="utf-8").replace("  name: material\n",
+                           "  name: material\n  custom_dir: overrides\n"), encoding="utf-8")
+    partial = project / "overrides" / "partials" / "copyright.html"
+    partial.parent.mkdir(parents=True)
+    partial.write_text('<div class="md-copyright">first wording</div>\n', encoding="utf-8")
+
+    def replace_in(path: Path, old: str, new: str) -> None:
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+    steps = [  # (edit, how many pages the preview may give again: "all", "some" or "none")
+        (lambda: None, "all"),
+        (lambda: replace_in(project / "patterns" / "first-contact.yaml", "Mind the First Contact",
+                            "Mind the Very First Call"), "some"),
+        (lambda: replace_in(project / "docs" / "en" / "index.md", "Reach the customer first.",
+                            "Reach the customer early."), "some"),
+        (lambda: replace_in(project / "docs" / "en" / "index.md", "# Test site", "# The test site"), "none"),  # nav
+        (lambda: replace_in(partial, "first wording", "second wording"), "none"),
+        (lambda: replace_in(config_file, "site_name: Test catalogue", "site_name: Renamed catalogue"), "none"),
+    ]
+    preview_site = tmp_path / "preview"
+    build(load_config(str(config_file), site_dir=str(preview_site)))  # the first build renders everything
+    for number, (edit, expected) in enumerate(steps):
+        edit()
+        config = load_config(str(config_file), site_dir=str(preview_site))
+        build(config)
+        cache = config.plugins["patterns"].output_cache
+        fresh = tmp_path / f"fresh-{number}"
+        subprocess.run([*MKDOCS, "build", "--quiet", "--site-dir", str(fresh)], cwd=project, check=True)
+        pages = sorted(path.relative_to(fresh) for path in fresh.rglob("*.html"))
+        assert len(pages) > 10
+        for page in pages:
+            assert (preview_site / page).read_bytes() == (fresh / page).read_bytes(), f"step {number}: {page}"
+        documentation_pages = len([page for page in pages if page.name == "index.html"])
+        assert {"all": cache.replayed == documentation_pages,
+                "some": 0 < cache.replayed < documentation_pages,
+                "none": cache.replayed == 0}[expected], f"step {number}: {cache.replayed} page(s) given again"
+        if expected == "none":  # the next step starts from pages this one rendered
+            assert "wording" in (preview_site / "index.html").read_text(encoding="utf-8")
