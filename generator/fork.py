@@ -1,19 +1,20 @@
 """Do a list of independent jobs on two cores: the second half in a forked process.
 
 A forked process inherits everything already in memory (the catalogue, compiled templates),
-so only the results travel back, pickled through a pipe. Forking is safe only in a process
-that runs no other threads: callers pass `parallel=True` only when that holds (a site build, the
-command line; not a preview server, which serves pages while it rebuilds). Plain `os.fork` and
-a pipe do all this module needs; `multiprocessing` would add a fifth of `patterns validate`'s
-start-up.
+so only the results travel back, pickled into a file in memory that both processes share; the
+parent reads it once the child has exited. Forking is safe only in a process that runs no other
+threads: callers pass `parallel=True` only when that holds (a site build, the command line; not a
+preview server, which serves pages while it rebuilds). Plain `os.fork` does all this module
+needs; `multiprocessing` would add a fifth of `patterns validate`'s start-up.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import signal
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import IO, NoReturn, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -27,39 +28,50 @@ def map_in_two(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], paral
     if not parallel or len(items) < 2 or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
         return work(items)
     middle = len(items) // 2
-    read_end, write_end = os.pipe()
-    child = os.fork()
-    if child == 0:
-        os.close(read_end)
-        _work_and_send(work, items[middle:], write_end)
-    os.close(write_end)
-    incoming = os.fdopen(read_end, "rb")
-    try:
-        first = work(items[:middle])
+    with _shared_file() as shared:
+        child = os.fork()
+        if child == 0:
+            _work_and_write(work, items[middle:], shared)
         try:
-            second = pickle.load(incoming)
-        except (EOFError, pickle.UnpicklingError):  # the other process died before it had said everything
+            first = work(items[:middle])
+        except BaseException:
+            os.kill(child, signal.SIGKILL)  # its half is of no use now
+            raise
+        finally:
+            _, status = os.waitpid(child, 0)
+        if os.waitstatus_to_exitcode(status) == 0:
+            shared.seek(0)
+            second = pickle.load(shared)
+        else:  # the other process died before it had written everything
             second = work(items[middle:])
-        if isinstance(second, BaseException):
-            raise second
-        return first + second
-    finally:
-        incoming.close()  # a child still writing now fails to, and ends
-        os.waitpid(child, 0)
+    if isinstance(second, BaseException):
+        raise second
+    return first + second
 
 
-def _work_and_send(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], write_end: int) -> None:
-    """The forked process's whole life: work, send the result (or the exception), and leave at once.
+def _shared_file() -> IO[bytes]:
+    """A file both processes see: in memory where Linux offers it, else a temporary file."""
+    if hasattr(os, "memfd_create"):
+        return open(os.memfd_create("patterns-fork"), "w+b")
+    import tempfile  # only where Linux's memfd is missing; it is slow to import
+
+    return tempfile.TemporaryFile()
+
+
+def _work_and_write(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], shared: IO[bytes]) -> NoReturn:
+    """The forked process's whole life: work, write the result (or the exception), and leave at once.
 
     It leaves with `os._exit`, so nothing inherited from the parent (exit handlers, buffered output,
-    pytest's fixtures) runs or is written twice.
+    pytest's fixtures) runs or is written twice; the exit status says whether the result is whole.
     """
+    status = 1
     try:
         try:
             result: list[R] | BaseException = work(items)
         except Exception as e:  # raised again in the parent, as if it had done this half itself
             result = e
-        with os.fdopen(write_end, "wb") as outgoing:
-            pickle.dump(result, outgoing, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(result, shared, protocol=pickle.HIGHEST_PROTOCOL)
+        shared.flush()
+        status = 0
     finally:
-        os._exit(0)
+        os._exit(status)
