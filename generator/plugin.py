@@ -127,7 +127,11 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         if page.file.src_uri in self.written:
-            return ""  # the generator wrote this page's HTML; on_page_content hands it over
+            # The generator wrote this page's HTML; on_page_content hands it over. Converting the
+            # empty Markdown would still make a converter with every extension (0.4 ms a page).
+            page.render = _nothing_to_convert  # type: ignore[method-assign]
+            page.content = ""  # what converting it would have given
+            return ""
         if self.page_cache and self.page_cache.skip_conversion(markdown, page, config, files):
             return ""  # nothing to convert; on_page_content puts the known HTML back
         return markdown
@@ -174,6 +178,10 @@ class _FragmentCache:
         if key not in self._rendered:
             self._rendered[key] = render()
         return self._rendered[key]
+
+
+def _nothing_to_convert(config: MkDocsConfig, files: Files) -> None:
+    """`Page.render` for a page whose HTML the generator wrote."""
 
 
 def _table_of_contents(headings: tuple[Heading, ...]) -> TableOfContents:
