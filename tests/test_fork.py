@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import time
 from collections.abc import Iterator, Sequence
 
@@ -60,3 +61,16 @@ def test_an_unpicklable_result_is_redone_here() -> None:
         return [i if os.getpid() == parent else (lambda: i) for i in chunk]  # lambdas cannot be pickled
 
     assert map_in_two(odd, [1, 2, 3, 4], parallel=True) == [1, 2, 3, 4]
+
+
+def test_nothing_is_forked_while_another_thread_runs() -> None:
+    # As under `mkdocs serve --clean`, which tells plugins it is a build while its server thread runs.
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        pids = map_in_two(lambda chunk: [os.getpid() for _ in chunk], list(range(10)), parallel=True)
+    finally:
+        stop.set()
+        thread.join()
+    assert set(pids) == {os.getpid()}
