@@ -15,9 +15,12 @@ from mkdocs.structure.toc import TableOfContents, get_toc
 
 from generator.catalogue import FileCache, read_catalogue
 from generator.config import PatternsConfig
+from generator.fork import can_fork
 from generator.history import last_changed
 from generator.model import Catalogue
 from generator.output import PARALLEL_FROM, render_site
+from generator.parallel_pages import PARALLEL_FROM as PARALLEL_PAGES_FROM
+from generator.parallel_pages import LaterPages
 from generator.render import TEMPLATES, GeneratedPage, Heading, PageMemo, Renderer, data_path
 from generator.search import search_index_path
 from generator.serve_cache import OutputCache, PageCache, TemplateCache
@@ -45,13 +48,16 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         self.page_memo: PageMemo | None = None
         self.output_cache: OutputCache | None = None
         self.nav: Navigation | None = None
+        self.later_pages: LaterPages | None = None
         self.written: dict[str, GeneratedPage] = {}  # pages whose HTML the generator wrote, by src_uri
         self.command: str | None = None
+        self.dirty = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup makes MkDocs keep this plugin between the rebuilds of `serve`,
         # so the files read and the pages converted by one rebuild can be reused by the next.
         self.command = command
+        self.dirty = dirty
         serving = command == "serve"
         self.page_cache = PageCache() if serving else None
         self.template_cache = TemplateCache() if serving else None
@@ -120,10 +126,24 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
     def on_env(self, env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         if self.template_cache:
             env.bytecode_cache = self.template_cache
-        if self.output_cache and self.nav:
-            self.output_cache.plan([file.page for file in files.documentation_pages() if file.page], self.nav, config)
         env.globals["patterns_nav_cache"] = _FragmentCache()  # one per build; see theme/partials/nav.html
+        pages = [file.page for file in files.documentation_pages() if file.page]
+        if self.output_cache and self.nav:
+            self.output_cache.plan(pages, self.nav, config)
+        self.later_pages = None  # the other process, forked while this is None, must not see one
+        if (self.nav and not self.dirty and len(pages) >= PARALLEL_PAGES_FROM
+                and can_fork(self.command in FORK_SAFE_COMMANDS)):
+            self.later_pages = LaterPages(pages[len(pages) // 2:], env, config, self.nav, files)
         return env
+
+    def on_page_context(self, context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
+        if self.later_pages:
+            self.later_pages.fill(page, context)
+        return context
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.later_pages:
+            self.later_pages.cancel()
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         if page.file.src_uri in self.written:
