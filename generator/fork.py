@@ -28,7 +28,11 @@ def can_fork(parallel: bool) -> bool:
     caller cannot see (`mkdocs serve --clean` tells plugins it is a build): a forked process has
     only the forking thread, and a lock another thread held would stay locked there.
     """
-    return parallel and (os.cpu_count() or 1) >= 2 and hasattr(os, "fork") and threading.active_count() == 1
+    return parallel and (os.cpu_count() or 1) >= 2 and hasattr(os, "fork") and not _other_threads_running()
+
+
+def _other_threads_running() -> bool:
+    return threading.active_count() > 1
 
 
 def map_in_two(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], parallel: bool) -> list[R]:

@@ -38,6 +38,17 @@ def copy_project(source: Path, target: Path) -> Path:
 
 
 @pytest.fixture
+def forking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let the generator fork although pytest runs helper threads (the session's web servers).
+
+    `fork.can_fork` refuses to fork beside other threads, whose locks a child would inherit held.
+    The threads here are idle servers the forked work never touches, so tests of forking set that
+    check aside; tests/test_fork.py tests the check itself.
+    """
+    monkeypatch.setattr("generator.fork._other_threads_running", lambda: False)
+
+
+@pytest.fixture
 def mini_project(tmp_path: Path) -> Path:
     """A copy of tests/fixtures/site: two small patterns and a minimal mkdocs.yml."""
     return copy_project(FIXTURES / "site", tmp_path / "project")

@@ -30,18 +30,18 @@ def big(items: Sequence[int]) -> list[str]:
     return [f"{i}:" + "x" * 10_000 for i in items]  # megabytes
 
 
-def test_both_halves_come_back_in_order() -> None:
+def test_both_halves_come_back_in_order(forking: None) -> None:
     items = list(range(301))
     assert map_in_two(big, items, parallel=True) == big(items)
 
 
-def test_the_other_half_is_done_in_another_process() -> None:
+def test_the_other_half_is_done_in_another_process(forking: None) -> None:
     pids = map_in_two(lambda chunk: [os.getpid() for _ in chunk], list(range(10)), parallel=True)
     assert pids[:5] == [os.getpid()] * 5
     assert len(set(pids[5:])) == 1 and pids[5] != os.getpid()
 
 
-def test_an_error_in_this_half_waits_for_no_one() -> None:
+def test_an_error_in_this_half_waits_for_no_one(forking: None) -> None:
     parent = os.getpid()
 
     def fails_here(chunk: Sequence[int]) -> list[str]:
@@ -54,7 +54,7 @@ def test_an_error_in_this_half_waits_for_no_one() -> None:
         map_in_two(fails_here, list(range(300)), parallel=True)
 
 
-def test_an_unpicklable_result_is_redone_here() -> None:
+def test_an_unpicklable_result_is_redone_here(forking: None) -> None:
     parent = os.getpid()
 
     def odd(chunk: Sequence[int]) -> list[object]:

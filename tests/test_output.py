@@ -23,7 +23,7 @@ def renderer() -> Renderer:
     return Renderer(catalogue)
 
 
-def test_two_processes_render_what_one_renders(renderer: Renderer) -> None:
+def test_two_processes_render_what_one_renders(renderer: Renderer, forking: None) -> None:
     alone = output.render_site(renderer, parallel=False)
     shared = output.render_site(renderer, parallel=True)
     assert [o.lang for o in shared] == list(LANGS)
@@ -31,7 +31,8 @@ def test_two_processes_render_what_one_renders(renderer: Renderer) -> None:
     assert all(o.pages and o.search_index and o.data for o in shared)
 
 
-def test_an_error_in_the_second_process_is_raised_here(renderer: Renderer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_error_in_the_second_process_is_raised_here(renderer: Renderer, monkeypatch: pytest.MonkeyPatch,
+                                                       forking: None) -> None:
     original = output.render_language
 
     def failing(r: Renderer, lang: str) -> output.LanguageOutput:
@@ -45,7 +46,8 @@ def test_an_error_in_the_second_process_is_raised_here(renderer: Renderer, monke
 
 
 def test_if_the_second_process_dies_its_language_is_rendered_here(renderer: Renderer,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+                                                                    monkeypatch: pytest.MonkeyPatch,
+                                                                    forking: None) -> None:
     parent, original = os.getpid(), output.render_language
 
     def dying_in_child(r: Renderer, lang: str) -> output.LanguageOutput:

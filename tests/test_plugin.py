@@ -255,7 +255,7 @@ def test_candidate_patterns_are_marked_on_the_page_and_in_the_catalogue(mini_pro
 
 
 @pytest.fixture
-def building(monkeypatch: pytest.MonkeyPatch) -> Iterator[PatternsPlugin]:
+def building(monkeypatch: pytest.MonkeyPatch, forking: None) -> Iterator[PatternsPlugin]:
     """This process's plugin as `mkdocs build` starts it, forking from two pages on instead of 200.
 
     MkDocs keeps one instance of the plugin per process, so its state is put back afterwards.

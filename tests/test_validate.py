@@ -159,7 +159,8 @@ def test_yml_extension_and_symlink_are_reported(tmp_path: Path) -> None:
 
 
 def test_a_large_folder_read_on_two_cores_gives_the_same_findings_and_catalogue(tmp_path: Path,
-                                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+                                                                                 monkeypatch: pytest.MonkeyPatch,
+                                                                                 forking: None) -> None:
     from bench.synthetic import write_catalogue
     from generator import catalogue as catalogue_module
 
