@@ -1,5 +1,6 @@
-"""Customer-interaction pattern catalogue: YAML patterns in, a bilingual MkDocs site out.
+"""Customer-interaction pattern catalogue: YAML patterns in, a bilingual site out.
 
-The core (loader → validate → model → render) works on plain paths and data and never
-imports MkDocs, so the content can move to another site generator with a new adapter.
+`core` (load → validate → model → render, search) works on plain paths and data and never
+imports a site generator; `adapter` is the thin MkDocs/ProperDocs plugin and theme around it;
+`cli` is the `patterns` command for editors.
 """

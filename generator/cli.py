@@ -9,9 +9,9 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator.catalogue import read_catalogue
-from generator.findings import Finding, errors_in
-from generator.validate import RESERVED_IDS, pattern_schema
+from generator.core.catalogue import read_catalogue
+from generator.core.findings import Finding, errors_in
+from generator.core.validate import RESERVED_IDS, pattern_schema
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -46,7 +46,7 @@ def new(directory: Path, pattern_id: str, title_ko: str, title_en: str) -> int:
         print(f"patterns new: no folder {directory}; run from the repository root or pass --dir", file=sys.stderr)
         return 2
     target = directory / f"{pattern_id}.yaml"
-    from generator.render import render_scaffold  # templates are needed only here; validate starts faster
+    from generator.core.render import render_scaffold  # templates are needed only here; validate starts faster
 
     content = render_scaffold(pattern_id, unicodedata.normalize("NFC", title_ko), title_en)
     try:

@@ -45,7 +45,7 @@ def forking(monkeypatch: pytest.MonkeyPatch) -> None:
     The threads here are idle servers the forked work never touches, so tests of forking set that
     check aside; tests/test_fork.py tests the check itself.
     """
-    monkeypatch.setattr("generator.fork._other_threads_running", lambda: False)
+    monkeypatch.setattr("generator.core.fork._other_threads_running", lambda: False)
 
 
 @pytest.fixture

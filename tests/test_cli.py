@@ -60,7 +60,7 @@ def test_new_writes_a_scaffold_once_and_never_overwrites(patterns_dir: Path, cap
     assert main(args) == 0
     created = patterns_dir / "clarify-service-levels.yaml"
     text = created.read_text(encoding="utf-8")
-    assert text.splitlines()[0] == "# yaml-language-server: $schema=../generator/schema/pattern.schema.json"
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=../generator/core/schema/pattern.schema.json"
     assert "id: clarify-service-levels\n" in text and 'ko: "서비스 수준을 먼저 밝혀라"' in text
     assert "created patterns/clarify-service-levels.yaml" in capsys.readouterr().out
     created.write_text(text + "# my edits\n", encoding="utf-8")

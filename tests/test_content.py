@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, SHARED
-from generator.catalogue import read_catalogue
-from generator.model import LANGS, Catalogue
+from generator.core.catalogue import read_catalogue
+from generator.core.model import LANGS, Catalogue
 
 RISING_ORDER = [
     "its-a-relationship-not-a-sale", "know-the-customer", "build-trust", "listen-listen-listen", "be-responsive",

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 
 import pytest
 
-from generator.fork import map_in_two
+from generator.core.fork import map_in_two
 
 
 @pytest.fixture(autouse=True)

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, REPO
-from generator import loader
-from generator.findings import PatternError
+from generator.core import loader
+from generator.core.findings import PatternError
 
 FILES = sorted([*(REPO / "patterns").glob("*.yaml"), *FIXTURES.rglob("*.yaml")])
 EDGE_CASES = {

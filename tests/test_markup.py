@@ -7,9 +7,9 @@ from pathlib import Path
 import markdown
 import pytest
 
-from generator import markup
-from generator.catalogue import read_catalogue
-from generator.model import LANGS
+from generator.core import markup
+from generator.core.catalogue import read_catalogue
+from generator.core.model import LANGS
 
 REPO = Path(__file__).resolve().parents[1]
 

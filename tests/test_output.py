@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import output
-from generator.catalogue import read_catalogue
-from generator.model import LANGS, Retro, build_catalogue
-from generator.render import PageMemo, Renderer
+from generator.core import output
+from generator.core.catalogue import read_catalogue
+from generator.core.model import LANGS, Retro, build_catalogue
+from generator.core.render import PageMemo, Renderer
 
 REPO = Path(__file__).resolve().parents[1]
 

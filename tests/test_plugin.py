@@ -6,20 +6,17 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
-from conftest import FIXTURES, build_site
-from generator.config import PatternsConfig
-from generator import parallel_pages
-from generator import plugin as plugin_module
-from generator.plugin import PatternsPlugin
+from conftest import build_site
+from generator.adapter.config import PatternsConfig
+from generator.adapter import plugin as plugin_module
+from generator.adapter.plugin import PatternsPlugin
 
 SECTIONS = ("problem", "context", "forces", "solution", "resulting-context", "rationale", "known-uses")
 
@@ -252,56 +249,3 @@ def test_candidate_patterns_are_marked_on_the_page_and_in_the_catalogue(mini_pro
     catalogue = (site / "en/patterns/index.html").read_text(encoding="utf-8")
     line = next(l for l in catalogue.splitlines() if "keep-them-posted/" in l)
     assert "(candidate)" in line
-
-
-@pytest.fixture
-def building(monkeypatch: pytest.MonkeyPatch, forking: None) -> Iterator[PatternsPlugin]:
-    """This process's plugin as `mkdocs build` starts it, forking from two pages on instead of 200.
-
-    MkDocs keeps one instance of the plugin per process, so its state is put back afterwards.
-    """
-    plugin = load_config(str(FIXTURES / "site" / "mkdocs.yml")).plugins["patterns"]
-    saved = dict(vars(plugin))
-    plugin.on_startup(command="build", dirty=False)
-    monkeypatch.setattr(plugin_module, "PARALLEL_PAGES_FROM", 2)
-    yield plugin
-    vars(plugin).clear()
-    vars(plugin).update(saved)
-
-
-def site_files(site: Path) -> dict[str, bytes]:
-    return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
-
-
-def built_in_one_process(project: Path, site: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
-    with monkeypatch.context() as patch:
-        patch.setattr(plugin_module, "PARALLEL_PAGES_FROM", 10**9)
-        return site_files(build_site(project, site))
-
-
-def test_pages_rendered_in_a_second_process_equal_those_rendered_here(
-        building: PatternsPlugin, mini_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    forked = site_files(build_site(mini_project, tmp_path / "forked"))
-    assert building.later_pages is not None  # the later half was rendered in another process
-    assert forked == built_in_one_process(mini_project, tmp_path / "alone", monkeypatch)
-
-
-def test_a_page_the_second_process_could_not_render_is_rendered_here(
-        building: PatternsPlugin, mini_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel_pages, "_render", lambda *args: None)  # as when its template fails there
-    forked = site_files(build_site(mini_project, tmp_path / "forked"))
-    assert forked == built_in_one_process(mini_project, tmp_path / "alone", monkeypatch)
-
-
-def test_if_the_second_process_dies_its_pages_are_rendered_here(
-        building: PatternsPlugin, mini_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    parent, real = os.getpid(), parallel_pages._render
-
-    def dying_there(*args: object) -> str | None:
-        if os.getpid() != parent:
-            os._exit(3)
-        return real(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(parallel_pages, "_render", dying_there)
-    forked = site_files(build_site(mini_project, tmp_path / "forked"))
-    assert forked == built_in_one_process(mini_project, tmp_path / "alone", monkeypatch)

@@ -6,8 +6,8 @@ import dataclasses
 import json
 
 from conftest import REPO
-from generator import model
-from generator.validate import SCHEMA_PATH, pattern_schema
+from generator.core import model
+from generator.core.validate import SCHEMA_PATH, pattern_schema
 
 
 def test_schema_is_valid_json_schema() -> None:
@@ -31,7 +31,7 @@ def test_schema_and_model_have_the_same_fields() -> None:
 def test_every_pattern_file_names_the_schema_for_editors() -> None:
     for path in sorted((REPO / "patterns").glob("*.yaml")):
         first = path.read_text(encoding="utf-8").splitlines()[0]
-        assert first == "# yaml-language-server: $schema=../generator/schema/pattern.schema.json", path.name
+        assert first == "# yaml-language-server: $schema=../generator/core/schema/pattern.schema.json", path.name
 
 
 def test_format_reference_documents_every_field() -> None:

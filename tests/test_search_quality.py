@@ -85,9 +85,9 @@ SECTIONS = ("problem", "context", "forces", "solution", "resulting-context", "ra
 
 def doc(pid: str, title: str, summary: str = "", body: str = "", section: str = "solution",
         aliases: tuple[str, ...] = (), situations: tuple[str, ...] = (), tags: tuple[str, ...] = ()) -> dict:
-    """One index entry in the shape generator/search.py writes, normalised by its own `normalize`."""
+    """One index entry in the shape generator/core/search.py writes, normalised by its own `normalize`."""
     # Imported here, so the quality test above also runs against builds from before this index format.
-    from generator.search import normalize
+    from generator.core.search import normalize
     return {"url": f"patterns/{pid}/", "title": title, "summary": summary,
             "keys": {"title": normalize(title), "aliases": "\n".join(normalize(a) for a in aliases) or " ",
                      "summary": normalize(summary), "situations": "\n".join(normalize(s) for s in situations) or " ",
@@ -100,7 +100,7 @@ def ranked(page: Page, docs: list[dict], query: str, synonyms: str | None = None
 
     With `synonyms` ("ko" or "en"), the index carries that language's synonym groups as the build
     writes them; without, none."""
-    from generator.search import synonym_groups
+    from generator.core.search import synonym_groups
 
     corpus = "\n".join(" ".join([*d["keys"].values(), *(s[1] for s in d["sections"])]) for d in docs)
     groups = synonym_groups(corpus, synonyms) if synonyms else []
@@ -118,7 +118,7 @@ def ids(results: list[dict]) -> list[str]:
 
 def test_the_browser_stems_english_like_the_build(page: Page, served_site: str) -> None:
     # The index is stemmed in Python, the query in JavaScript: the two must agree word for word.
-    from generator.search import stem
+    from generator.core.search import stem
 
     page.goto(served_site + "en/")
     index = json.loads(urlopen(served_site + "search/en.json").read())

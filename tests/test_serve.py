@@ -1,7 +1,7 @@
 """`mkdocs serve`: edits show up, and what it serves equals a fresh build.
 
 While serving, the plugin reuses the HTML of pages whose Markdown did not change and the whole
-output of pages whose inputs did not change (see generator/serve_cache.py). These tests edit a
+output of pages whose inputs did not change (see generator/adapter/serve_cache.py). These tests edit a
 project under a running server (or rebuild it in preview mode here) and compare every page with a
 clean `mkdocs build` of the same files, so a stale page cannot go unnoticed.
 """

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from generator.catalogue import read_catalogue
+from generator.core.catalogue import read_catalogue
 
 INVALID = sorted(p for p in (FIXTURES / "invalid").glob("*") if p.suffix != ".expect")
 VALID = sorted((FIXTURES / "valid").glob("*.yaml"))
@@ -162,7 +162,7 @@ def test_a_large_folder_read_on_two_cores_gives_the_same_findings_and_catalogue(
                                                                                  monkeypatch: pytest.MonkeyPatch,
                                                                                  forking: None) -> None:
     from bench.synthetic import write_catalogue
-    from generator import catalogue as catalogue_module
+    from generator.core import catalogue as catalogue_module
 
     patterns = tmp_path / "patterns"
     write_catalogue(patterns, catalogue_module.PARALLEL_FROM)
@@ -186,7 +186,7 @@ def test_a_large_folder_read_on_two_cores_gives_the_same_findings_and_catalogue(
 
 def test_a_file_cache_reads_only_what_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A preview reads the folder after every save; unchanged files come from the cache.
-    from generator import catalogue as catalogue_module
+    from generator.core import catalogue as catalogue_module
 
     patterns = tmp_path / "patterns"
     patterns.mkdir()

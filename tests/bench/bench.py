@@ -49,9 +49,9 @@ from pathlib import Path
 
 import yaml
 
-from generator.model import LANGS
-from generator.plugin import THEME
-from generator.search import search_index_path
+from generator.core.model import LANGS
+from generator.adapter.plugin import THEME
+from generator.core.search import search_index_path
 from .static_server import serve
 from .synthetic import write_catalogue
 

@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.findings import Finding, PatternError, errors_in
-from generator.fork import map_in_two
-from generator.loader import Document, load_directory, load_document, pattern_files
-from generator.validate import check_across, check_document, validate_retros
+from generator.core.findings import Finding, PatternError, errors_in
+from generator.core.fork import map_in_two
+from generator.core.loader import Document, load_directory, load_document, pattern_files
+from generator.core.validate import check_across, check_document, validate_retros
 
 if TYPE_CHECKING:
-    from generator.model import Catalogue
+    from generator.core.model import Catalogue
 
 # Below this many files a second process costs more than it saves.
 PARALLEL_FROM = 200
@@ -36,7 +36,7 @@ class Reading:
         """The model, made when first asked for (`patterns validate` only reports findings)."""
         if errors_in(self.findings):
             return None
-        from generator.model import build_catalogue, pattern_from, retro_from  # not imported by `patterns validate`
+        from generator.core.model import build_catalogue, pattern_from, retro_from  # not imported by `patterns validate`
 
         return build_catalogue([pattern_from(doc) for doc in self.patterns], [retro_from(doc) for doc in self.retros])
 

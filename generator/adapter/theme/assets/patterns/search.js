@@ -1,7 +1,7 @@
 /* Pattern search: runs in the browser over this language's index (search/<lang>.json), with no
  * server and no request beyond this site. Results are built with textContent only.
  *
- * The index (generator/search.py) holds every text already normalised: lower case, punctuation
+ * The index (generator/core/search.py) holds every text already normalised: lower case, punctuation
  * as spaces, Latin words stemmed, Hangul as written. Here:
  * - a query is split into terms; Korean terms also try their stem without particles and
  *   endings (고객에게 → 고객, 늦어요 → 늦어, 화난 → 화나) and are found inside longer words
@@ -58,7 +58,7 @@
    "too some any all up out over again still also beyond during without within between through against " +
    "across around per via upon onto toward towards among").split(" ").forEach(function (w) { STOP_EN[stem(w)] = 1; });
 
-  /* The same stemmer as generator/search.py `stem` (same rules, same order); tests compare them. */
+  /* The same stemmer as generator/core/search.py `stem` (same rules, same order); tests compare them. */
   function stem(word) {
     if (word.length <= 3 || !/^[a-z]+$/.test(word)) return word;
     for (var i = 0; i < STEM_RULES.length; i++) {

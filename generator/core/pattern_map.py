@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 
-from generator.model import Catalogue, Lang
+from generator.core.model import Catalogue, Lang
 
 NODE_W, NODE_H = 190, 52
 GAP_X, GAP_Y, ROW_GAP = 24, 70, 22

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.model import Lang
+from generator.core.model import Lang
 
 LABELS: dict[Lang, dict[str, str]] = {
     "ko": {

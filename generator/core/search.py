@@ -28,11 +28,11 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from generator import text as markdown
-from generator.loader import load_document
-from generator.i18n import LABELS
-from generator.model import Catalogue, Lang, Pattern, Text
-from generator.render import SECTIONS, anchor, lang_prefix
+from generator.core import text as markdown
+from generator.core.loader import load_document
+from generator.core.i18n import LABELS
+from generator.core.model import Catalogue, Lang, Pattern, Text
+from generator.core.render import SECTIONS, anchor, lang_prefix
 
 SYNONYMS = Path(__file__).parent / "search_synonyms.yaml"
 INDEX_VERSION = 2
@@ -155,7 +155,7 @@ def _labels(lang: Lang) -> dict[str, str]:
 
 @functools.lru_cache(maxsize=1)
 def _synonym_table() -> tuple[tuple[str, ...], ...]:
-    data = load_document(SYNONYMS, "generator/search_synonyms.yaml").data  # the one strict YAML reader
+    data = load_document(SYNONYMS, "generator/core/search_synonyms.yaml").data  # the one strict YAML reader
     groups = []
     for group in data.get("groups") or []:
         words = []

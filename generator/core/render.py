@@ -22,11 +22,11 @@ from typing import Any
 import jinja2
 import markupsafe
 
-from generator import text as markdown
-from generator.i18n import LABELS
-from generator.markup import to_html, to_inline_html
-from generator.model import LANGS, Catalogue, Lang, Pattern, Text
-from generator.pattern_map import render_map_svg
+from generator.core import text as markdown
+from generator.core.i18n import LABELS
+from generator.core.markup import to_html, to_inline_html
+from generator.core.model import LANGS, Catalogue, Lang, Pattern, Text
+from generator.core.pattern_map import render_map_svg
 
 TEMPLATES = Path(__file__).parent / "templates"
 SECTIONS = ("problem", "context", "forces", "solution", "resulting_context", "rationale", "known_uses")

@@ -13,17 +13,14 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import TableOfContents, get_toc
 
-from generator.catalogue import FileCache, read_catalogue
-from generator.config import PatternsConfig
-from generator.fork import can_fork
-from generator.history import last_changed
-from generator.model import Catalogue
-from generator.output import PARALLEL_FROM, render_site
-from generator.parallel_pages import PARALLEL_FROM as PARALLEL_PAGES_FROM
-from generator.parallel_pages import LaterPages
-from generator.render import TEMPLATES, GeneratedPage, Heading, PageMemo, Renderer, data_path
-from generator.search import search_index_path
-from generator.serve_cache import OutputCache, PageCache, TemplateCache
+from generator.core.catalogue import FileCache, read_catalogue
+from generator.adapter.config import PatternsConfig
+from generator.core.history import last_changed
+from generator.core.model import Catalogue
+from generator.core.output import PARALLEL_FROM, render_site
+from generator.core.render import TEMPLATES, GeneratedPage, Heading, PageMemo, Renderer, data_path
+from generator.core.search import search_index_path
+from generator.adapter.serve_cache import OutputCache, PageCache, TemplateCache
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -48,16 +45,13 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         self.page_memo: PageMemo | None = None
         self.output_cache: OutputCache | None = None
         self.nav: Navigation | None = None
-        self.later_pages: LaterPages | None = None
         self.written: dict[str, GeneratedPage] = {}  # pages whose HTML the generator wrote, by src_uri
         self.command: str | None = None
-        self.dirty = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup makes MkDocs keep this plugin between the rebuilds of `serve`,
         # so the files read and the pages converted by one rebuild can be reused by the next.
         self.command = command
-        self.dirty = dirty
         serving = command == "serve"
         self.page_cache = PageCache() if serving else None
         self.template_cache = TemplateCache() if serving else None
@@ -130,28 +124,11 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         pages = [file.page for file in files.documentation_pages() if file.page]
         if self.output_cache and self.nav:
             self.output_cache.plan(pages, self.nav, config)
-        self.later_pages = None  # the other process, forked while this is None, must not see one
-        if (self.nav and not self.dirty and len(pages) >= PARALLEL_PAGES_FROM
-                and can_fork(self.command in FORK_SAFE_COMMANDS)):
-            self.later_pages = LaterPages(pages[len(pages) // 2:], env, config, self.nav, files)
         return env
-
-    def on_page_context(self, context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
-        if self.later_pages:
-            self.later_pages.fill(page, context)
-        return context
-
-    def on_build_error(self, *, error: Exception) -> None:
-        if self.later_pages:
-            self.later_pages.cancel()
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         if page.file.src_uri in self.written:
-            # The generator wrote this page's HTML; on_page_content hands it over. Converting the
-            # empty Markdown would still make a converter with every extension (0.4 ms a page).
-            page.render = _nothing_to_convert  # type: ignore[method-assign]
-            page.content = ""  # what converting it would have given
-            return ""
+            return ""  # the generator wrote this page's HTML; on_page_content hands it over
         if self.page_cache and self.page_cache.skip_conversion(markdown, page, config, files):
             return ""  # nothing to convert; on_page_content puts the known HTML back
         return markdown
@@ -198,10 +175,6 @@ class _FragmentCache:
         if key not in self._rendered:
             self._rendered[key] = render()
         return self._rendered[key]
-
-
-def _nothing_to_convert(config: MkDocsConfig, files: Files) -> None:
-    """`Page.render` for a page whose HTML the generator wrote."""
 
 
 def _table_of_contents(headings: tuple[Heading, ...]) -> TableOfContents:

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
 
-from generator import text as markdown
-from generator.findings import Finding, format_field
-from generator.loader import DataPath, Document
+from generator.core import text as markdown
+from generator.core.findings import Finding, format_field
+from generator.core.loader import DataPath, Document
 
 if TYPE_CHECKING:
     import jsonschema

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from generator.fork import map_in_two
-from generator.model import LANGS, Lang
-from generator.render import GeneratedPage, Renderer
-from generator.search import build_search_index
+from generator.core.fork import map_in_two
+from generator.core.model import LANGS, Lang
+from generator.core.render import GeneratedPage, Renderer
+from generator.core.search import build_search_index
 
 # Below this many patterns a second process costs more than it saves.
 PARALLEL_FROM = 100

@@ -22,7 +22,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from generator.findings import Finding, PatternError, format_field
+from generator.core.findings import Finding, PatternError, format_field
 
 try:
     from yaml import CSafeLoader as _Loader
