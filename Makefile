@@ -14,10 +14,10 @@ AXE     := node_modules/axe-core/axe.min.js
 .PHONY: serve build test validate bench browser
 
 serve: $(STAMP)
-	$(BIN)/mkdocs serve
+	$(BIN)/properdocs serve -f mkdocs.yml
 
 build: $(STAMP)
-	$(BIN)/mkdocs build --strict
+	$(BIN)/properdocs build --strict -f mkdocs.yml
 
 validate: $(STAMP)
 	$(BIN)/patterns validate

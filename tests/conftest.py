@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import properdocs.replacement  # noqa: F401  # first: every in-process build below runs on ProperDocs
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
@@ -24,7 +25,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-b
 
 
 def build_site(project: Path, site_dir: Path | None = None, strict: bool = True) -> Path:
-    """Run a real `mkdocs build` of the project at `project`; return the site folder."""
+    """Run a real build of the project at `project` (ProperDocs, in this process); return the site folder."""
     site_dir = site_dir or project / "site"
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(site_dir), strict=strict)
     build(config)

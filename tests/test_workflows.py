@@ -21,14 +21,14 @@ def test_pull_requests_validate_build_and_test() -> None:
     jobs = workflow["jobs"]
     assert set(jobs) == {"validate", "build", "test"}
     assert "patterns validate --format github" in steps_of(jobs["validate"])
-    assert "mkdocs build --strict" in steps_of(jobs["build"])
+    assert "properdocs build --strict -f mkdocs.yml" in steps_of(jobs["build"])
     assert "make test" in steps_of(jobs["test"])
 
 
 def test_main_builds_and_deploys_to_pages() -> None:
     workflow = load(".github/workflows/deploy.yml")
     assert workflow[True]["push"]["branches"] == ["main"]
-    assert "mkdocs build --strict" in steps_of(workflow["jobs"]["build"])
+    assert "properdocs build --strict -f mkdocs.yml" in steps_of(workflow["jobs"]["build"])
     assert "actions/deploy-pages" in steps_of(workflow["jobs"]["deploy"])
 
 

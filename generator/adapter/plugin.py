@@ -62,7 +62,7 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # Validation happens here, before MkDocs cleans site_dir, so a failed build leaves
         # the previous site untouched.
-        root = Path(config.config_file_path).parent
+        root = _project_root(config)
         retros = Path(self.config.retros_dir)
         reading = read_catalogue(Path(self.config.patterns_dir), root, retros if retros.is_dir() else None,
                                  parallel=self.command in FORK_SAFE_COMMANDS, cache=self.file_cache)
@@ -79,7 +79,7 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.catalogue is not None
-        root = Path(config.config_file_path).parent
+        root = _project_root(config)
         toc = config.mdx_configs.get("toc", {})
         permalink = toc.get("permalink", False)
         renderer = Renderer(self.catalogue, [Path(self.config.templates_dir)] if self.config.templates_dir else [],
@@ -163,6 +163,11 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         if self.config.templates_dir:
             server.watch(self.config.templates_dir)
         return server
+
+
+def _project_root(config: MkDocsConfig) -> Path:
+    """The folder of the configuration file; `-f mkdocs.yml` gives ProperDocs a relative path."""
+    return Path(config.config_file_path).resolve().parent
 
 
 class _FragmentCache:
