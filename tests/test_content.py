@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+import seed_fingerprints
 from conftest import REPO, SHARED
 from generator.core.catalogue import read_catalogue
 from generator.core.model import LANGS, Catalogue
@@ -63,11 +65,41 @@ def test_relationship_not_a_sale_is_the_only_root(catalogue: Catalogue) -> None:
 
 
 def test_no_sentence_is_copied_from_the_seeds() -> None:
+    # Works in any clone: the committed fingerprints stand in for the seed texts.
+    assert seed_fingerprints.copied_lines(REPO, seed_fingerprints.committed_fingerprints()) == []
+
+
+needs_seeds = pytest.mark.skipif(
+    not (SHARED / "seeds").is_dir() or not (SHARED / "tools" / "check_no_copy.py").exists(),
+    reason="../shared (the seeds and check_no_copy.py) is not beside this clone")
+
+
+@needs_seeds
+def test_the_shared_no_copy_tool_agrees() -> None:
     tool = SHARED / "tools" / "check_no_copy.py"
-    assert tool.exists(), f"{tool} is missing: the shared folder must sit beside the repository"
     result = subprocess.run([sys.executable, str(tool), str(REPO), "--seeds", str(SHARED / "seeds")],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@needs_seeds
+def test_the_fingerprints_are_those_of_the_seeds_and_of_the_tools_windows() -> None:
+    spec = importlib.util.spec_from_file_location("check_no_copy", SHARED / "tools" / "check_no_copy.py")
+    tool = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(tool)  # type: ignore[union-attr]
+    assert (tool.WINDOW, tool.MIN_HANGUL, tool.TEXT_SUFFIXES) == \
+        (seed_fingerprints.WINDOW, seed_fingerprints.MIN_HANGUL, seed_fingerprints.TEXT_SUFFIXES)
+    tool_windows = tool.seed_windows(SHARED / "seeds")
+    assert {seed_fingerprints.fingerprint(w) for w in tool_windows} == seed_fingerprints.committed_fingerprints()
+
+
+@needs_seeds
+def test_a_copied_seed_line_is_found_by_the_fingerprints(tmp_path: Path) -> None:
+    seed = sorted((SHARED / "seeds").glob("*.txt"))[1].read_text(encoding="utf-8")
+    copied = next(seed_fingerprints.windows(seed_fingerprints.fold(seed)))
+    (tmp_path / "notes.md").write_text(f"Our own words, then {copied} and more.\n", encoding="utf-8")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    assert seed_fingerprints.copied_lines(tmp_path, seed_fingerprints.committed_fingerprints()) == ["notes.md:1"]
 
 
 def test_repository_site_builds_strict(real_site: Path) -> None:
