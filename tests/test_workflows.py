@@ -30,6 +30,9 @@ def test_main_builds_and_deploys_to_pages() -> None:
     assert workflow[True]["push"]["branches"] == ["main"]
     assert "properdocs build --strict -f mkdocs.yml" in steps_of(workflow["jobs"]["build"])
     assert "actions/deploy-pages" in steps_of(workflow["jobs"]["deploy"])
+    build = next(step for step in workflow["jobs"]["build"]["steps"] if "properdocs build" in step.get("run", ""))
+    assert build["env"]["SITE_URL"] == "${{ steps.pages.outputs.base_url }}"  # the 404 pages need the real path
+    assert set(build["env"]) == {"SITE_URL", "REPO_URL", "REPO_BRANCH"}
 
 
 def test_pre_commit_validates_changed_pattern_files() -> None:

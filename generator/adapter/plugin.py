@@ -13,14 +13,15 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import TableOfContents, get_toc
 
-from generator.core.catalogue import FileCache, read_catalogue
 from generator.adapter.config import PatternsConfig
+from generator.adapter.serve_cache import OutputCache, PageCache, TemplateCache
+from generator.adapter.site_address import AddressError, site_address
+from generator.core.catalogue import FileCache, read_catalogue
 from generator.core.history import last_changed
 from generator.core.model import Catalogue
 from generator.core.output import PARALLEL_FROM, render_site
 from generator.core.render import TEMPLATES, GeneratedPage, Heading, PageMemo, Renderer, data_path
 from generator.core.search import search_index_path
-from generator.adapter.serve_cache import OutputCache, PageCache, TemplateCache
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -63,6 +64,7 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         # Validation happens here, before MkDocs cleans site_dir, so a failed build leaves
         # the previous site untouched.
         root = _project_root(config)
+        _apply_site_address(config, root)
         retros = Path(self.config.retros_dir)
         reading = read_catalogue(Path(self.config.patterns_dir), root, retros if retros.is_dir() else None,
                                  parallel=self.command in FORK_SAFE_COMMANDS, cache=self.file_cache)
@@ -163,6 +165,19 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         if self.config.templates_dir:
             server.watch(self.config.templates_dir)
         return server
+
+
+def _apply_site_address(config: MkDocsConfig, root: Path) -> None:
+    """Fill in the site's and the repository's address that mkdocs.yml leaves out (see site_address)."""
+    try:
+        address = site_address(root, Path(config.docs_dir))
+    except AddressError as e:
+        raise PluginError(str(e)) from e
+    if not config.site_url and address.site_url:
+        config.site_url = address.site_url
+    if not config.repo_url and address.repo_url:
+        config.repo_url, config.edit_uri = address.repo_url, address.edit_uri
+        config.repo_name = config.repo_name or address.repo_name
 
 
 def _project_root(config: MkDocsConfig) -> Path:
