@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import importlib
+import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import properdocs.replacement  # noqa: F401  # first: every in-process build below runs on ProperDocs
-import pytest
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
-from playwright.sync_api import Browser, Page, sync_playwright
+# The engine every in-process build runs on: ProperDocs, the one we name; PATTERNS_ENGINE=mkdocs runs
+# the suite on MkDocs 1.6.1 instead. ProperDocs' replacement module makes `mkdocs.*` imports its own,
+# so it is imported before anything else imports them. tests/test_engines.py builds with both.
+ENGINE = os.environ.get("PATTERNS_ENGINE", "properdocs")
+if ENGINE == "properdocs":
+    importlib.import_module("properdocs.replacement")
 
-from bench.static_server import serve
+import pytest  # noqa: E402
+from mkdocs.commands.build import build  # noqa: E402
+from mkdocs.config import load_config  # noqa: E402
+from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+
+from bench.static_server import serve  # noqa: E402
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
@@ -24,8 +33,13 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-b
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
+def engine_command(command: str, *args: str, engine: str = ENGINE) -> list[str]:
+    """A command line of the engine installed beside this Python, reading the project's mkdocs.yml."""
+    return [str(Path(sys.executable).parent / engine), command, "-f", "mkdocs.yml", *args]
+
+
 def build_site(project: Path, site_dir: Path | None = None, strict: bool = True) -> Path:
-    """Run a real build of the project at `project` (ProperDocs, in this process); return the site folder."""
+    """Run a real build of the project at `project` (on ENGINE, in this process); return the site folder."""
     site_dir = site_dir or project / "site"
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(site_dir), strict=strict)
     build(config)

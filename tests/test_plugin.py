@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import Abort, PluginError
 
-from conftest import build_site
+from conftest import build_site, engine_command
 from generator.adapter.config import PatternsConfig
 from generator.adapter import plugin as plugin_module
 from generator.adapter.plugin import PatternsPlugin
@@ -165,9 +165,7 @@ def test_failed_build_leaves_the_previous_site_untouched(mini_project: Path) -> 
 def test_mkdocs_build_reports_the_finding_without_a_traceback(mini_project: Path) -> None:
     broken = mini_project / "patterns/keep-them-posted.yaml"
     broken.write_text(broken.read_text(encoding="utf-8").replace("ko: 진행 상황을 알려라", "ko: ''"), encoding="utf-8")
-    engine = Path(sys.executable).parent / "properdocs"
-    result = subprocess.run([str(engine), "build", "-f", "mkdocs.yml"], cwd=mini_project, capture_output=True,
-                            text=True)
+    result = subprocess.run(engine_command("build"), cwd=mini_project, capture_output=True, text=True)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
     assert "patterns/keep-them-posted.yaml:4: title.ko: expected non-empty text, got ''" in result.stderr

@@ -23,9 +23,8 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from conftest import FIXTURES, copy_project
+from conftest import FIXTURES, copy_project, engine_command
 
-ENGINE = [sys.executable, "-m", "properdocs"]
 MAIN = re.compile(r"<main\b.*?</main>", re.S)
 
 
@@ -53,7 +52,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str, list[str]]]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    process = subprocess.Popen([*ENGINE, "serve", "-f", "mkdocs.yml", "-a", f"127.0.0.1:{port}"], cwd=project,
+    process = subprocess.Popen(engine_command("serve", "-a", f"127.0.0.1:{port}"), cwd=project,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     log: list[str] = []
     threading.Thread(target=lambda: log.extend(process.stderr), daemon=True).start()  # type: ignore[arg-type]
@@ -69,7 +68,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str, list[str]]]:
 
 def built_pages(project: Path, site: Path) -> dict[str, str]:
     """Every HTML page of a clean build of the project, by URL path."""
-    subprocess.run([*ENGINE, "build", "-f", "mkdocs.yml", "--quiet", "--site-dir", str(site)], cwd=project, check=True)
+    subprocess.run(engine_command("build", "--quiet", "--site-dir", str(site)), cwd=project, check=True)
     pages = {}
     for path in site.rglob("index.html"):
         url = path.parent.relative_to(site).as_posix()
@@ -161,7 +160,7 @@ def test_pages_given_again_unrendered_equal_a_fresh_build_after_every_kind_of_ed
         build(config)
         cache = config.plugins["patterns"].output_cache
         fresh = tmp_path / f"fresh-{number}"
-        subprocess.run([*ENGINE, "build", "-f", "mkdocs.yml", "--quiet", "--site-dir", str(fresh)], cwd=project, check=True)
+        subprocess.run(engine_command("build", "--quiet", "--site-dir", str(fresh)), cwd=project, check=True)
         pages = sorted(path.relative_to(fresh) for path in fresh.rglob("*.html"))
         assert len(pages) > 10
         for page in pages:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, engine_command
 from generator.core.catalogue import read_catalogue
 
 INVALID = sorted(p for p in (FIXTURES / "invalid").glob("*") if p.suffix != ".expect")
@@ -82,7 +82,7 @@ def test_invalid_file_gets_its_exact_message(fixture: Path, tmp_path: Path) -> N
     # The same findings stop `mkdocs build`, before anything is written.
     (project / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
     (project / "docs").mkdir()
-    code, out, err, _, _ = run_measured([str(Path(sys.executable).parent / "properdocs"), "build", "-f", "mkdocs.yml"], project)
+    code, out, err, _, _ = run_measured(engine_command("build"), project)
     assert code == 1 and "Traceback" not in out + err
     assert [line.split("generator: ", 1)[1] for line in err.splitlines()
             if f"generator: patterns/{fixture.name}" in line] == expected
