@@ -46,12 +46,12 @@ def test_every_section_is_filled_in_both_languages(catalogue: Catalogue, pattern
         for lang in LANGS:
             value = text.ko if lang == "ko" else text.en
             assert value and value.strip(), f"{pattern_id}: empty {lang} text"
-    assert p.known_uses and p.sources and p.forces
+    assert p.known_uses and p.cited_sources and (p.forces or p.additions_in("forces"))
     assert 3 <= len(p.situations) <= 6 and 2 <= len(p.questions) <= 4
 
 
 def test_each_field_story_is_cited(catalogue: Catalogue) -> None:
-    cited = {u.source.key for p in catalogue.patterns for u in p.known_uses}
+    cited = {c.source.key for p in catalogue.patterns for u in p.known_uses for c in u.cite}
     assert set(FIELD_STORIES.values()) <= cited
 
 

@@ -25,7 +25,8 @@ import markupsafe
 from generator.core import text as markdown
 from generator.core.i18n import LABELS
 from generator.core.markup import to_html, to_inline_html
-from generator.core.model import LANGS, Catalogue, Lang, Pattern, Text
+from generator.core.citations import citation_place, format_pages
+from generator.core.model import LANGS, Catalogue, Citation, Lang, Pattern, Text, anchor
 from generator.core.pattern_map import render_map_svg
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -112,11 +113,6 @@ def heading_slug(title: str) -> str:
     return re.sub(r"[^\w\- ]", "", title.lower()).strip().replace(" ", "-")
 
 
-def anchor(section: str) -> str:
-    """Stable section anchors, the same in both languages: resulting_context -> resulting-context."""
-    return section.replace("_", "-")
-
-
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|!])")
 
 
@@ -154,7 +150,7 @@ class Renderer:
         self.env.filters.update(md=self._md, md_inline=self._md_inline, link=self._link, t=self._t,
                                 tag_slug=tag_slug, slug=heading_slug, pattern_url=self._pattern_url,
                                 page_url=self._page_url, site_url=self._site_url, minutes=self._minutes,
-                                short_solution=self._short_solution)
+                                short_solution=self._short_solution, citation=self._citation, pages=self._pages)
         self.env.globals.update(catalogue=catalogue, neighbours=self._neighbours, heading=self._heading,
                                 tag_groups=self._tag_groups)
 
@@ -291,6 +287,17 @@ class Renderer:
         return [(slug, tag, patterns) for slug, (tag, patterns) in sorted(groups.items())]
 
     @jinja2.pass_context
+    def _citation(self, ctx: jinja2.runtime.Context, citation: Citation) -> str:
+        """A citation in a sentence: the source's title (or key), then where in it."""
+        place = citation_place(citation, ctx["lang"])
+        name = citation.source.title or citation.source.key
+        return f"{name}, {place}" if place else name
+
+    @jinja2.pass_context
+    def _pages(self, ctx: jinja2.runtime.Context, pages: str) -> str:
+        return format_pages(pages, ctx["lang"])
+
+    @jinja2.pass_context
     def _t(self, ctx: jinja2.runtime.Context, value: Text) -> str:
         return value(ctx["lang"])
 
@@ -345,7 +352,8 @@ def _mentioned(pattern: Pattern) -> set[str]:
     """Ids mentioned as [[id]] anywhere in a pattern's prose, in either language."""
     texts = [pattern.summary, pattern.note, pattern.problem, pattern.context, *pattern.forces, pattern.solution,
              pattern.resulting_context, pattern.rationale, *(use.summary for use in pattern.known_uses),
-             *pattern.questions, *(source.note for source in pattern.sources)]
+             *pattern.questions, *(a.text for a in pattern.additions),
+             *(source.note for source in pattern.cited_sources)]
     return {pid for text in texts if text for lang in LANGS for pid in markdown.mentions(text(lang))}
 
 
