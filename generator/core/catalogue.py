@@ -14,6 +14,7 @@ from generator.core.citations import check_citations
 from generator.core.findings import Finding, PatternError, errors_in
 from generator.core.fork import map_in_two
 from generator.core.loader import Document, load_directory, load_document, pattern_files
+from generator.core.mentions import check_mentions
 from generator.core.validate import check_across, check_document, validate_retros
 
 if TYPE_CHECKING:
@@ -99,7 +100,7 @@ def read_catalogue(directory: Path, root: Path, retros_dir: Path | None = None, 
         cache.keep_only({path for path, _ in files} | {bibliography_path})
     docs = [doc for doc, _ in results if doc is not None]
     findings += [finding for _, file_findings in results for finding in file_findings] + check_across(docs)
-    findings += bibliography_findings + check_citations(docs, bibliography)
+    findings += bibliography_findings + check_citations(docs, bibliography) + check_mentions(docs, bibliography)
     retro_docs, retro_findings = load_directory(retros_dir, root) if retros_dir else ([], [])
     ids = {d.data["id"] for d in docs if isinstance(d.data, dict) and isinstance(d.data.get("id"), str)}
     findings = sorted(set(findings + retro_findings + validate_retros(retro_docs, ids)))

@@ -212,10 +212,12 @@ class Catalogue:
 
 @dataclass(frozen=True)
 class CitedAt:
-    """Where a pattern cites a source: its page, and the anchor there (a known use, a section) if any."""
+    """Where a pattern cites a source: its origin, one of its known uses, or an addition to a section."""
 
     pattern_id: str
-    anchor: str | None = None
+    anchor: str | None = None  # on the pattern's page: a known use's or a section's anchor; None for the origin
+    known_use: KnownUse | None = None
+    section: str | None = None  # the section of an addition
 
 
 def build_catalogue(patterns: list[Pattern], retros: list[Retro] = (),  # type: ignore[assignment]
@@ -248,11 +250,12 @@ def _cited_by(patterns: list[Pattern]) -> dict[str, tuple[CitedAt, ...]]:
     """Source key -> every place citing it, in reading order, each once."""
     places: dict[str, dict[CitedAt, None]] = {}
     for p in patterns:
-        found: list[tuple[Citation, str | None]] = [(p.origin, None)] if p.origin else []
-        found += [(c, anchor(a.section)) for a in p.additions for c in a.cite]
-        found += [(c, at) for use, at in zip(p.known_uses, p.known_use_anchors) for c in use.cite]
+        found: list[tuple[Citation, CitedAt]] = [(p.origin, CitedAt(p.id))] if p.origin else []
+        found += [(c, CitedAt(p.id, anchor(a.section), section=a.section)) for a in p.additions for c in a.cite]
+        found += [(c, CitedAt(p.id, at, known_use=use))
+                  for use, at in zip(p.known_uses, p.known_use_anchors) for c in use.cite]
         for citation, at in found:
-            places.setdefault(citation.source.key, {})[CitedAt(p.id, at)] = None
+            places.setdefault(citation.source.key, {})[at] = None
     return {key: tuple(found) for key, found in places.items()}
 
 

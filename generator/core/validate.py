@@ -431,12 +431,6 @@ def _check_across(docs: list[Document]) -> Iterator[Finding]:
                 if isinstance(ref, str) and ref not in owners and ref != doc.data.get("id"):
                     yield _finding(doc, (field, index), f"expected the id of a pattern in patterns/, got "
                                    f"'{ref}'{_did_you_mean(ref, ids)}")
-        # Only text with "[[" can mention a pattern; a backslash escape could write one in quotes.
-        for path, value in _contents(doc.data)[0] if "[[" in doc.source or "\\" in doc.source else ():
-            for ref in markdown.mentions(value) if "[[" in value else ():
-                if ref not in owners:
-                    yield _finding(doc, path, f"expected [[id]] of a pattern in patterns/, got '[[{ref}]]'"
-                                   f"{_did_you_mean(ref, ids)}")
     yield from _check_tags(docs)
 
 
