@@ -11,7 +11,7 @@ from pathlib import Path
 
 from generator.core.catalogue import read_catalogue
 from generator.core.findings import Finding, errors_in
-from generator.core.validate import RESERVED_IDS, pattern_schema
+from generator.core.validate import RESERVED_IDS, pattern_schema, reserved_reason
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -70,7 +70,7 @@ def scaffold_problem(pattern_id: str) -> str:
     if len(pattern_id) > pattern_schema()["$defs"]["id"]["maxLength"]:
         return f"'{pattern_id}' is longer than {pattern_schema()['$defs']['id']['maxLength']} characters"
     if pattern_id in RESERVED_IDS:
-        return f"'{pattern_id}' is reserved (it names a page of the site or a device on Windows)"
+        return reserved_reason(pattern_id)
     return ""
 
 

@@ -10,7 +10,7 @@ from test_browser import heading
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 PAGE_TYPES = ["", "start/", "patterns/", "patterns/be-responsive/", "patterns/clarify-service-levels/", "map/",
-              "situations/", "overview/", "cards/", "tags/", "retro/?p=be-responsive,build-trust", "how-to-read/",
+              "situations/", "overview/", "cards/", "tags/", "retro/?p=be-responsive,build-trust", "sources/", "how-to-read/",
               "format/", "404.html"]
 
 

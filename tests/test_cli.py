@@ -41,7 +41,7 @@ def test_github_format_annotates_the_line(patterns_dir: Path, capsys: pytest.Cap
     assert main(["validate", "--format", "github", "patterns/keep-them-posted.yaml"]) == 1
     out, _ = capsys.readouterr()
     assert out.splitlines() == [
-        "::error file=patterns/keep-them-posted.yaml,line=29::see_also[0]: expected the id of a pattern in "
+        "::error file=patterns/keep-them-posted.yaml,line=26::see_also[0]: expected the id of a pattern in "
         "patterns/, got 'nobody'"
     ]
 
@@ -76,9 +76,13 @@ def test_new_writes_a_scaffold_once_and_never_overwrites(patterns_dir: Path, cap
 
 
 @pytest.mark.parametrize(("bad_id", "rule"), [("Bad_Id", "not a valid id"), ("index", "is reserved"),
-                                               ("../escape", "not a valid id"), ("고객", "not a valid id")])
+                                               ("../escape", "not a valid id"), ("고객", "not a valid id"),
+                                               ("bibliography", "is the bibliography, not a pattern"),
+                                               ("sources", "is reserved")])
 def test_new_refuses_an_invalid_id(patterns_dir: Path, capsys: pytest.CaptureFixture[str], bad_id: str,
                                    rule: str) -> None:
     assert main(["new", bad_id, "--title-ko", "가", "--title-en", "A"]) == 1
     assert rule in capsys.readouterr().err
-    assert sorted(p.name for p in patterns_dir.iterdir()) == ["first-contact.yaml", "keep-them-posted.yaml"]
+    assert sorted(p.name for p in patterns_dir.iterdir()) == ["bibliography.yaml", "first-contact.yaml",
+                                                              "keep-them-posted.yaml"]
+    assert "bibliography:" not in (patterns_dir / "bibliography.yaml").read_text(encoding="utf-8")

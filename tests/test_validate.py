@@ -23,8 +23,9 @@ from conftest import FIXTURES, engine_command
 from generator.core.catalogue import read_catalogue
 
 INVALID = sorted(p for p in (FIXTURES / "invalid").glob("*") if p.suffix != ".expect")
+INVALID_BIBLIOGRAPHIES = sorted((FIXTURES / "invalid-bibliography").glob("*.yaml"))
 VALID = sorted((FIXTURES / "valid").glob("*.yaml"))
-BASE = sorted((FIXTURES / "site" / "patterns").glob("*.yaml"))
+BASE = sorted((FIXTURES / "site" / "patterns").glob("*.yaml"))  # two patterns and their bibliography
 
 
 def expected_findings(fixture: Path) -> list[str]:
@@ -89,6 +90,38 @@ def test_invalid_file_gets_its_exact_message(fixture: Path, tmp_path: Path) -> N
     assert not (project / "site").exists()
 
 
+@pytest.mark.parametrize("fixture", INVALID_BIBLIOGRAPHIES, ids=lambda p: p.name)
+def test_invalid_bibliography_gets_its_exact_messages(fixture: Path, tmp_path: Path) -> None:
+    # Each replaces the two fixture patterns' bibliography; every finding of the folder is expected.
+    patterns = base_patterns(tmp_path)
+    shutil.copy(fixture, patterns / "bibliography.yaml")
+    expected = expected_findings(fixture)
+    assert expected, f"{fixture.name} has no '# expect:' header"
+    reading = read_catalogue(patterns, tmp_path)
+    assert [str(f) for f in reading.findings] == expected
+    assert (reading.catalogue is None) == any(": warning: " not in line for line in expected)
+
+
+def test_a_broken_bibliography_stops_the_build(tmp_path: Path) -> None:
+    project = tmp_path
+    shutil.copy(FIXTURES / "invalid-bibliography" / "missing-source-key.yaml", base_patterns(project) / "bibliography.yaml")
+    (project / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    (project / "docs").mkdir()
+    code, out, err, _, _ = run_measured([str(Path(sys.executable).parent / "properdocs"), "build", "-f", "mkdocs.yml"],
+                                        project)
+    assert code == 1 and "Traceback" not in out + err
+    assert "generator: patterns/bibliography.yaml:17: sources[1].key: required field is missing; add `key:`" in err
+    assert not (project / "site").exists()
+
+
+def test_a_missing_bibliography_is_one_finding(tmp_path: Path) -> None:
+    patterns = base_patterns(tmp_path)
+    (patterns / "bibliography.yaml").unlink()
+    assert [str(f) for f in read_catalogue(patterns, tmp_path).findings] == [
+        "patterns/bibliography.yaml: file is missing: every source the patterns cite is listed here, once "
+        "(see docs/format.md); create it"]
+
+
 @pytest.mark.parametrize("name", ["aux", "con", "nul", "com1", "lpt1"])
 def test_windows_device_names_are_reserved(name: str, tmp_path: Path) -> None:
     # Made here rather than committed: Git for Windows cannot check such files out.
@@ -130,7 +163,7 @@ def test_all_findings_come_in_one_run_in_a_stable_order(tmp_path: Path) -> None:
     assert runs[0] == runs[1] == [
         "patterns/first-contact.yaml:3: order: expected a whole number, got 'one'",
         "patterns/first-contact.yaml:4: status: expected one of established, candidate, got 'done'",
-        "patterns/keep-them-posted.yaml:28: builds_on[0]: expected the id of a pattern in patterns/, "
+        "patterns/keep-them-posted.yaml:25: builds_on[0]: expected the id of a pattern in patterns/, "
         "got 'first-contct' (did you mean 'first-contact'?)",
     ]
 
@@ -202,10 +235,10 @@ def test_a_file_cache_reads_only_what_changed(tmp_path: Path, monkeypatch: pytes
     read.clear()
     assert read_catalogue(patterns, tmp_path, cache=cache) == first
     assert read == []
-    edited = patterns / BASE[0].name
+    edited = patterns / "first-contact.yaml"
     edited.write_text(edited.read_text(encoding="utf-8").replace("order: 1", "order: one"), encoding="utf-8")
     after = read_catalogue(patterns, tmp_path, cache=cache)
-    assert read == [BASE[0].name]
+    assert read == [edited.name]
     assert after.catalogue is None and any(f.field == "order" for f in after.findings)  # the edit is seen
     edited.unlink()
     read.clear()

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.core.bibliography import BIBLIOGRAPHY_FILE, check_bibliography
+from generator.core.citations import check_citations
 from generator.core.findings import Finding, PatternError, errors_in
 from generator.core.fork import map_in_two
 from generator.core.loader import Document, load_directory, load_document, pattern_files
+from generator.core.mentions import check_mentions
 from generator.core.validate import check_across, check_document, validate_retros
 
 if TYPE_CHECKING:
@@ -21,6 +24,7 @@ if TYPE_CHECKING:
 PARALLEL_FROM = 200
 
 FileReading = tuple[Document | None, list[Finding]]  # a file's document (if it could be read) and findings
+Check = Callable[[Document, dt.date], list[Finding]]
 
 
 @dataclass(frozen=True)
@@ -30,15 +34,19 @@ class Reading:
     findings: list[Finding]
     patterns: list[Document] = field(repr=False)
     retros: list[Document] = field(repr=False)
+    bibliography: Document | None = field(repr=False, default=None)
 
     @functools.cached_property
     def catalogue(self) -> Catalogue | None:
         """The model, made when first asked for (`patterns validate` only reports findings)."""
         if errors_in(self.findings):
             return None
-        from generator.core.model import build_catalogue, pattern_from, retro_from  # not imported by `patterns validate`
+        from generator.core.model import build_catalogue, pattern_from, retro_from, source_from  # not imported by `patterns validate`
 
-        return build_catalogue([pattern_from(doc) for doc in self.patterns], [retro_from(doc) for doc in self.retros])
+        sources = [source_from(s) for s in self.bibliography.data["sources"]] if self.bibliography else []
+        by_key = {s.key: s for s in sources}
+        return build_catalogue([pattern_from(doc, by_key) for doc in self.patterns],
+                               [retro_from(doc) for doc in self.retros], sources)
 
 
 class FileCache:
@@ -52,15 +60,15 @@ class FileCache:
     def __init__(self) -> None:
         self._files: dict[Path, tuple[tuple[int, int, dt.date, str], FileReading]] = {}
 
-    def read(self, path: Path, display: str, today: dt.date) -> FileReading:
+    def read(self, path: Path, display: str, today: dt.date, check: Check = check_document) -> FileReading:
         try:
             stat = path.stat()
         except OSError:
-            return _read_and_check(path, display, today)  # reports why it cannot be read
+            return _read_and_check(path, display, today, check)  # reports why it cannot be read
         key = (stat.st_mtime_ns, stat.st_size, today, display)
         known = self._files.get(path)
         if known is None or known[0] != key:
-            known = self._files[path] = (key, _read_and_check(path, display, today))
+            known = self._files[path] = (key, _read_and_check(path, display, today, check))
         return known[1]
 
     def keep_only(self, paths: set[Path]) -> None:
@@ -77,6 +85,8 @@ def read_catalogue(directory: Path, root: Path, retros_dir: Path | None = None, 
     files unchanged since an earlier reading with that cache are not read again.
     """
     files, findings = pattern_files(directory, root)
+    bibliography_path = directory / BIBLIOGRAPHY_FILE
+    files = [(path, display) for path, display in files if path != bibliography_path]
     today = dt.date.today()
 
     def read(chunk: Sequence[tuple[Path, str]]) -> list[FileReading]:
@@ -85,20 +95,34 @@ def read_catalogue(directory: Path, root: Path, retros_dir: Path | None = None, 
         return [_read_and_check(path, display, today) for path, display in chunk]
 
     results = map_in_two(read, files, parallel and len(files) >= PARALLEL_FROM)
+    bibliography, bibliography_findings = _read_bibliography(bibliography_path, root, today, bool(files), cache)
     if cache:
-        cache.keep_only({path for path, _ in files})
+        cache.keep_only({path for path, _ in files} | {bibliography_path})
     docs = [doc for doc, _ in results if doc is not None]
     findings += [finding for _, file_findings in results for finding in file_findings] + check_across(docs)
+    findings += bibliography_findings + check_citations(docs, bibliography) + check_mentions(docs, bibliography)
     retro_docs, retro_findings = load_directory(retros_dir, root) if retros_dir else ([], [])
     ids = {d.data["id"] for d in docs if isinstance(d.data, dict) and isinstance(d.data.get("id"), str)}
     findings = sorted(set(findings + retro_findings + validate_retros(retro_docs, ids)))
-    return Reading(findings, docs, retro_docs)
+    return Reading(findings, docs, retro_docs, bibliography)
 
 
-def _read_and_check(path: Path, display: str, today: dt.date) -> FileReading:
+def _read_bibliography(path: Path, root: Path, today: dt.date, needed: bool,
+                       cache: FileCache | None) -> FileReading:
+    """The bibliography and its findings; a missing one is a finding only when there are patterns to cite it."""
+    display = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+    if not path.exists():
+        return None, [Finding(display, 0, "", "file is missing: every source the patterns cite is listed here, "
+                              "once (see docs/format.md); create it")] if needed else []
+    if cache:
+        return cache.read(path, display, today, check_bibliography)
+    return _read_and_check(path, display, today, check_bibliography)
+
+
+def _read_and_check(path: Path, display: str, today: dt.date, check: Check = check_document) -> FileReading:
     """One file read and checked on its own: its document (if it could be read) and its findings."""
     try:
         doc = load_document(path, display)
     except PatternError as e:
         return None, e.findings
-    return doc, check_document(doc, today)
+    return doc, check(doc, today)

@@ -8,6 +8,7 @@ language (longest `builds_on` path from a root), and the reading order.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -33,19 +34,41 @@ class Text:
         return cls(data["ko"], data.get("en")) if data else None
 
 
+SourceKind = Literal["book", "chapter", "paper", "article", "blog-post", "web-page", "interview", "podcast"]
+SECTIONS_WITH_ADDITIONS = ("problem", "context", "forces", "solution", "resulting_context", "rationale")
+
+
 @dataclass(frozen=True)
 class Source:
-    """A bibliography entry that known uses cite."""
+    """An entry of the bibliography (patterns/bibliography.yaml), cited by key from the patterns."""
 
     key: str
-    title: str
+    kind: SourceKind
+    lang: Lang
+    title: str | None = None
+    title_en: str | None = None
     author: str | None = None
     container: str | None = None
+    editors: str | None = None
     publisher: str | None = None
     date: str | None = None
     pages: str | None = None
     url: str | None = None
     note: Text | None = None
+
+    @property
+    def paged(self) -> bool:
+        """Whether the work is printed with page numbers, so citations of it may give pages."""
+        return self.pages is not None
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A source and where in it: pages (paged sources only) or a named section."""
+
+    source: Source
+    pages: str | None = None
+    section: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -54,17 +77,18 @@ class KnownUse:
 
     title: Text
     summary: Text
-    source: Source
+    cite: tuple[Citation, ...]
     kind: Literal["use", "counterexample"] = "use"
-    locator: str | None = None
+    id: str | None = None
 
 
 @dataclass(frozen=True)
-class Origin:
-    """Where a pattern was first published."""
+class Addition:
+    """Text that goes beyond Rising, in one section; without a citation it is our own experience."""
 
-    source: Source
-    locator: str | None = None
+    section: str
+    text: Text
+    cite: tuple[Citation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,44 +106,71 @@ class Pattern:
     resulting_context: Text
     rationale: Text
     known_uses: tuple[KnownUse, ...]
-    sources: tuple[Source, ...]
     situations: tuple[Text, ...]
     questions: tuple[Text, ...]
     order: int | None = None
     status: Literal["established", "candidate"] = "established"
-    origin: Origin | None = None
+    origin: Citation | None = None
     aliases: tuple[Text, ...] = ()
     note: Text | None = None
+    additions: tuple[Addition, ...] = ()
     builds_on: tuple[str, ...] = ()
     see_also: tuple[str, ...] = ()
     tags: tuple[Text, ...] = ()
     former_ids: tuple[str, ...] = ()
 
+    def additions_in(self, section: str) -> tuple[Addition, ...]:
+        """The additions to one section (`solution`, `forces` …), in file order."""
+        return tuple(a for a in self.additions if a.section == section)
 
-def pattern_from(doc: Document) -> Pattern:
-    """Turn a validated document into a Pattern."""
+    @property
+    def known_use_anchors(self) -> tuple[str, ...]:
+        """Each known use's anchor on the page: `known-use-<id>`, or `known-use-<n>` (from 1) without an id."""
+        return tuple(f"known-use-{use.id or number}" for number, use in enumerate(self.known_uses, 1))
+
+    @property
+    def citations(self) -> tuple[Citation, ...]:
+        """Every citation of the page, in page order: origin, additions, known uses."""
+        return ((self.origin,) if self.origin else ()) + tuple(c for a in self.additions for c in a.cite) + \
+            tuple(c for use in self.known_uses for c in use.cite)
+
+    @property
+    def cited_sources(self) -> tuple[Source, ...]:
+        """The sources the page cites, each once, in the order first cited."""
+        return tuple(dict.fromkeys(c.source for c in self.citations))
+
+
+def pattern_from(doc: Document, sources: dict[str, Source]) -> Pattern:
+    """Turn a validated document into a Pattern, its citations resolved against the bibliography."""
     d: dict[str, Any] = doc.data
     texts = lambda key: tuple(Text(t["ko"], t.get("en")) for t in d.get(key, []))  # noqa: E731
-    sources = tuple(
-        Source(**{k: v for k, v in s.items() if k != "note"}, note=Text.of(s.get("note"))) for s in d["sources"]
-    )
-    by_key = {s.key: s for s in sources}
     uses = tuple(
-        KnownUse(Text.of(u["title"]), Text.of(u["summary"]), by_key[u["source"]], u.get("kind", "use"),  # type: ignore[arg-type]
-                 u.get("locator"))
+        KnownUse(Text.of(u["title"]), Text.of(u["summary"]), _citations(u["cite"], sources),  # type: ignore[arg-type]
+                 u.get("kind", "use"), u.get("id"))
         for u in d["known_uses"]
     )
+    additions = tuple(Addition(a["section"], Text(a["ko"], a.get("en")), _citations(a.get("cite", []), sources))
+                      for a in d.get("additions", []))
     one = lambda key: Text.of(d[key])  # noqa: E731
-    origin = Origin(by_key[d["origin"]["source"]], d["origin"].get("locator")) if "origin" in d else None
+    origin = _citations([d["origin"]], sources)[0] if "origin" in d else None
     return Pattern(
         id=d["id"], path=doc.display, title=one("title"), summary=one("summary"), problem=one("problem"),
         context=one("context"), forces=texts("forces"), solution=one("solution"),
         resulting_context=one("resulting_context"), rationale=one("rationale"), known_uses=uses,
-        sources=sources, situations=texts("situations"), questions=texts("questions"), order=d.get("order"),
+        situations=texts("situations"), questions=texts("questions"), order=d.get("order"),
         status=d.get("status", "established"), origin=origin, aliases=texts("aliases"), note=Text.of(d.get("note")),
-        builds_on=tuple(d.get("builds_on", [])), see_also=tuple(d.get("see_also", [])), tags=texts("tags"),
-        former_ids=tuple(d.get("former_ids", [])),
+        additions=additions, builds_on=tuple(d.get("builds_on", [])), see_also=tuple(d.get("see_also", [])),
+        tags=texts("tags"), former_ids=tuple(d.get("former_ids", [])),
     )
+
+
+def _citations(items: list[dict[str, Any]], sources: dict[str, Source]) -> tuple[Citation, ...]:
+    return tuple(Citation(sources[c["source"]], c.get("pages"), Text.of(c.get("section"))) for c in items)
+
+
+def source_from(data: dict[str, Any]) -> Source:
+    """Turn a validated bibliography entry into a Source."""
+    return Source(**{k: v for k, v in data.items() if k != "note"}, note=Text.of(data.get("note")))
 
 
 @dataclass(frozen=True)
@@ -149,6 +200,8 @@ class Catalogue:
     drawn_edges: tuple[tuple[str, str], ...] = field(repr=False)
     positions: dict[str, int] = field(repr=False)
     retros: dict[str, tuple[Retro, ...]] = field(repr=False, default_factory=dict)
+    sources: tuple[Source, ...] = ()  # the bibliography, in its file's order
+    cited_by: dict[str, tuple[CitedAt, ...]] = field(repr=False, default_factory=dict)
 
     def __getitem__(self, pattern_id: str) -> Pattern:
         return self.by_id[pattern_id]
@@ -157,7 +210,18 @@ class Catalogue:
         return pattern_id in self.by_id
 
 
-def build_catalogue(patterns: list[Pattern], retros: list[Retro] = ()) -> Catalogue:  # type: ignore[assignment]
+@dataclass(frozen=True)
+class CitedAt:
+    """Where a pattern cites a source: its origin, one of its known uses, or an addition to a section."""
+
+    pattern_id: str
+    anchor: str | None = None  # on the pattern's page: a known use's or a section's anchor; None for the origin
+    known_use: KnownUse | None = None
+    section: str | None = None  # the section of an addition
+
+
+def build_catalogue(patterns: list[Pattern], retros: list[Retro] = (),  # type: ignore[assignment]
+                    sources: Sequence[Source] = ()) -> Catalogue:
     """Order patterns by level, then original order, then id; compute back-links and the map's edges."""
     known = {p.id: p for p in patterns}
     parents = {p.id: [b for b in p.builds_on if b in known and b != p.id] for p in patterns}
@@ -179,7 +243,25 @@ def build_catalogue(patterns: list[Pattern], retros: list[Retro] = ()) -> Catalo
             discussed.setdefault(pid, []).append(retro)
     by_pattern = {pid: tuple(found) for pid, found in discussed.items()}
     return Catalogue(tuple(ordered), known, levels, used_by, _reduced_edges(topo, parents, levels), positions,
-                     by_pattern)
+                     by_pattern, tuple(sources), _cited_by(ordered))
+
+
+def _cited_by(patterns: list[Pattern]) -> dict[str, tuple[CitedAt, ...]]:
+    """Source key -> every place citing it, in reading order, each once."""
+    places: dict[str, dict[CitedAt, None]] = {}
+    for p in patterns:
+        found: list[tuple[Citation, CitedAt]] = [(p.origin, CitedAt(p.id))] if p.origin else []
+        found += [(c, CitedAt(p.id, anchor(a.section), section=a.section)) for a in p.additions for c in a.cite]
+        found += [(c, CitedAt(p.id, at, known_use=use))
+                  for use, at in zip(p.known_uses, p.known_use_anchors) for c in use.cite]
+        for citation, at in found:
+            places.setdefault(citation.source.key, {})[at] = None
+    return {key: tuple(found) for key, found in places.items()}
+
+
+def anchor(section: str) -> str:
+    """Stable section anchors, the same in both languages: resulting_context -> resulting-context."""
+    return section.replace("_", "-")
 
 
 def _topological(known: dict[str, Pattern], parents: dict[str, list[str]]) -> list[str]:

@@ -25,7 +25,9 @@ import markupsafe
 from generator.core import text as markdown
 from generator.core.i18n import LABELS
 from generator.core.markup import to_html, to_inline_html
-from generator.core.model import LANGS, Catalogue, Lang, Pattern, Text
+from generator.core.mentions import find_mentions, parse_mention
+from generator.core.citations import citation_place, format_pages
+from generator.core.model import LANGS, Addition, Catalogue, CitedAt, Citation, Lang, Pattern, Source, Text, anchor
 from generator.core.pattern_map import render_map_svg
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -85,7 +87,7 @@ def data_path(lang: Lang) -> str:
 
 
 # Pages rendered once per language from a template of the same name, with no per-page values.
-SITE_PAGES = ("start", "overview", "situations", "cards", "tags", "retro")
+SITE_PAGES = ("start", "overview", "situations", "cards", "tags", "retro", "sources")
 
 
 def tag_slug(tag: Text) -> str:
@@ -112,11 +114,7 @@ def heading_slug(title: str) -> str:
     return re.sub(r"[^\w\- ]", "", title.lower()).strip().replace(" ", "-")
 
 
-def anchor(section: str) -> str:
-    """Stable section anchors, the same in both languages: resulting_context -> resulting-context."""
-    return section.replace("_", "-")
-
-
+_ANCHOR = re.compile(r"[a-z0-9-]+")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|!])")
 
 
@@ -154,9 +152,10 @@ class Renderer:
         self.env.filters.update(md=self._md, md_inline=self._md_inline, link=self._link, t=self._t,
                                 tag_slug=tag_slug, slug=heading_slug, pattern_url=self._pattern_url,
                                 page_url=self._page_url, site_url=self._site_url, minutes=self._minutes,
-                                short_solution=self._short_solution)
+                                short_solution=self._short_solution, citation=self._citation, pages=self._pages,
+                                source_lang=self._source_lang, fill=_fill, addition_source=self._addition_source)
         self.env.globals.update(catalogue=catalogue, neighbours=self._neighbours, heading=self._heading,
-                                tag_groups=self._tag_groups)
+                                tag_groups=self._tag_groups, cited_groups=self._cited_groups)
 
     def pages(self, lang: Lang) -> list[GeneratedPage]:
         """Every generated page of one language."""
@@ -174,6 +173,7 @@ class Renderer:
         return json.dumps({p.id: {
             "url": f"{lang_prefix(lang)}patterns/{p.id}/", "title": p.title(lang), "summary": p.summary(lang),
             "solution": short_solution(p, lang), "questions": [q(lang) for q in p.questions],
+            "additions": [a.text(lang).strip().split("\n\n")[0] for a in p.additions_in("solution")],
         } for p in self.catalogue.patterns}, ensure_ascii=False, separators=(",", ":"))
 
     def redirect_pages(self, lang: Lang) -> list[GeneratedPage]:
@@ -291,6 +291,44 @@ class Renderer:
         return [(slug, tag, patterns) for slug, (tag, patterns) in sorted(groups.items())]
 
     @jinja2.pass_context
+    def _citation(self, ctx: jinja2.runtime.Context, citation: Citation) -> markupsafe.Markup:
+        """A citation in a sentence: the source's title, linked to its entry under Sources, then where in it."""
+        source = citation.source
+        name = self._source_lang(ctx, source.title or source.container or LABELS[ctx["lang"]]["title_unknown"],
+                                 source if source.title or source.container else None)
+        link = markupsafe.Markup('<a href="#source-{}">{}</a>').format(source.key, name)
+        place = citation_place(citation, ctx["lang"])
+        return link + markupsafe.Markup(", ") + place if place else link
+
+    @jinja2.pass_context
+    def _source_lang(self, ctx: jinja2.runtime.Context, words: str, source: Source | None) -> markupsafe.Markup:
+        """A source's own words (a name, a title), marked with the source's language where it differs."""
+        if source is None or source.lang == ctx["lang"]:
+            return markupsafe.escape(words)
+        return markupsafe.Markup('<span lang="{}">{}</span>').format(source.lang, words)
+
+    @jinja2.pass_context
+    def _addition_source(self, ctx: jinja2.runtime.Context, addition: Addition) -> markupsafe.Markup:
+        """"Source: …" under an addition, or our own experience when it cites nothing."""
+        labels = LABELS[ctx["lang"]]
+        if not addition.cite:
+            return markupsafe.escape(f"{labels['source']}: {labels['our_experience']}")
+        label = labels["source"] if len(addition.cite) == 1 else labels["sources_cited"]
+        cites = markupsafe.Markup("; ").join(self._citation(ctx, c) for c in addition.cite)
+        return markupsafe.escape(label) + markupsafe.Markup(": ") + cites
+
+    def _cited_groups(self, key: str) -> list[tuple[Pattern, list[CitedAt]]]:
+        """The places citing a source, grouped by pattern, in reading order."""
+        groups: dict[str, list[CitedAt]] = {}
+        for at in self.catalogue.cited_by.get(key, ()):
+            groups.setdefault(at.pattern_id, []).append(at)
+        return [(self.catalogue[pid], places) for pid, places in groups.items()]
+
+    @jinja2.pass_context
+    def _pages(self, ctx: jinja2.runtime.Context, pages: str) -> str:
+        return format_pages(pages, ctx["lang"])
+
+    @jinja2.pass_context
     def _t(self, ctx: jinja2.runtime.Context, value: Text) -> str:
         return value(ctx["lang"])
 
@@ -304,11 +342,13 @@ class Renderer:
 
     def _prose(self, ctx: jinja2.runtime.Context, text: str, convert: Callable[[str], str]) -> markupsafe.Markup:
         """Pattern prose as HTML: made safe as Markdown first, [[id]] mentions linked from this page."""
-        def mention(pattern_id: str) -> str:
+        def mention(inner: str) -> str:
+            pattern_id, at, words = parse_mention(inner)  # TEMPORARY, until markup's parser gives mentions
             if pattern_id not in self.catalogue:
-                return plain(pattern_id)
-            title = plain(self.catalogue[pattern_id].title(ctx["lang"]))
-            return f"[{title}]({self._pattern_url(ctx, pattern_id)})"
+                return plain(words or pattern_id)
+            shown = plain(words if words and words.strip() else self.catalogue[pattern_id].title(ctx["lang"]))
+            fragment = f"#{at}" if at and _ANCHOR.fullmatch(at) else ""  # validated; never more than an anchor
+            return f"[{shown}]({self._pattern_url(ctx, pattern_id)}{fragment})"
         return markupsafe.Markup(convert(markdown.to_safe_markdown(text, mention)))
 
     @jinja2.pass_context
@@ -345,8 +385,9 @@ def _mentioned(pattern: Pattern) -> set[str]:
     """Ids mentioned as [[id]] anywhere in a pattern's prose, in either language."""
     texts = [pattern.summary, pattern.note, pattern.problem, pattern.context, *pattern.forces, pattern.solution,
              pattern.resulting_context, pattern.rationale, *(use.summary for use in pattern.known_uses),
-             *pattern.questions, *(source.note for source in pattern.sources)]
-    return {pid for text in texts if text for lang in LANGS for pid in markdown.mentions(text(lang))}
+             *pattern.questions, *(a.text for a in pattern.additions),
+             *(source.note for source in pattern.cited_sources)]
+    return {m.target for text in texts if text for lang in LANGS for m in find_mentions(text(lang))}
 
 
 def _stamp(directories: Sequence[Path]) -> tuple[tuple[str, int, int], ...]:
@@ -372,6 +413,11 @@ def render_scaffold(pattern_id: str, title_ko: str, title_en: str) -> str:
                              keep_trailing_newline=True, autoescape=False)
     env.filters["yaml_str"] = _yaml_str
     return env.get_template("new-pattern.yaml.j2").render(id=pattern_id, title_ko=title_ko, title_en=title_en)
+
+
+def _fill(label: str, **values: str) -> markupsafe.Markup:
+    """A label with {placeholders}, the label escaped and each value escaped unless it is already HTML."""
+    return markupsafe.escape(label).format(**values)
 
 
 def _yaml_str(value: str) -> str:

@@ -122,6 +122,7 @@ def _entry(p: Pattern, catalogue: Catalogue, lang: Lang) -> dict[str, Any]:
             body = " ".join(f"{flat(u.title)} {flat(u.summary)}" for u in value)
         else:
             body = flat(value)
+        body = " ".join([body, *(flat(a.text) for a in p.additions_in(name))])  # ours, shown in that section
         sections.append([anchor(name), normalize(body)])
     sections.append(["questions", normalize(" ".join(flat(q) for q in p.questions))])
 

@@ -28,10 +28,11 @@ if TYPE_CHECKING:
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "pattern.schema.json"
 RETRO_SCHEMA_PATH = Path(__file__).parent / "schema" / "retro.schema.json"
+BIBLIOGRAPHY_ID = "bibliography"  # patterns/bibliography.yaml is the bibliography, never a pattern
 RESERVED_IDS = frozenset(
     "index search tags map en ko assets patterns catalogue start situations cards retro overview data "
-    "sitemap 404 con prn aux nul com1 com2 com3 com4 com5 com6 com7 com8 com9 "
-    "lpt1 lpt2 lpt3 lpt4 lpt5 lpt6 lpt7 lpt8 lpt9".split()
+    "sitemap sources 404 con prn aux nul com1 com2 com3 com4 com5 com6 com7 com8 com9 "
+    "lpt1 lpt2 lpt3 lpt4 lpt5 lpt6 lpt7 lpt8 lpt9".split() + [BIBLIOGRAPHY_ID]
 )
 _TEXT_KEYS = frozenset({"ko", "en"})
 
@@ -65,26 +66,33 @@ def _fast_check(path: Path = SCHEMA_PATH) -> Callable[[Any], Any]:
 
 
 @cache
+def _schema_file(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@cache
 def _inlined_schema(path: Path) -> dict[str, Any]:
-    schema = json.loads(path.read_text(encoding="utf-8"))
-    return _inline_refs(schema, schema.get("$defs", {}))
+    return _inline_refs(_schema_file(path), path)
 
 
-def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
-    """The schema with every local `#/$defs/x` reference replaced by its definition.
+def _inline_refs(node: Any, path: Path) -> Any:
+    """The schema with every `#/$defs/x` reference (here or in a sibling file) replaced by its definition.
 
     Resolving references is most of jsonschema's time on a file; the format has no recursive
     definitions, so inlining them once makes validating a thousand files several times faster.
+    The bibliography's schema borrows definitions from the pattern schema's file, so each is
+    declared once.
     """
     if isinstance(node, dict):
         ref = node.get("$ref", "")
-        if ref.startswith("#/$defs/"):
-            merged = {**_inline_refs(defs[ref.removeprefix("#/$defs/")], defs), **{k: v for k, v in node.items()
-                                                                                  if k != "$ref"}}
-            return merged
-        return {k: _inline_refs(v, defs) for k, v in node.items() if k != "$defs"}
+        if "#/$defs/" in ref:
+            file, name = ref.split("#/$defs/")
+            where = path.parent / file if file else path
+            definition = _schema_file(where)["$defs"][name]
+            return {**_inline_refs(definition, where), **{k: v for k, v in node.items() if k != "$ref"}}
+        return {k: _inline_refs(v, path) for k, v in node.items() if k != "$defs"}
     if isinstance(node, list):
-        return [_inline_refs(item, defs) for item in node]
+        return [_inline_refs(item, path) for item in node]
     return node
 
 
@@ -110,8 +118,8 @@ def _check_document(doc: Document, today: dt.date) -> Iterator[Finding]:
     yield from _check_schema(doc)
     yield from _check_file_name(doc)
     yield from _check_strings(doc)
-    yield from _check_sources(doc, today)
     yield from _check_references(doc)
+    yield from _check_parts(doc)
 
 
 def _check_schema(doc: Document, schema: Path = SCHEMA_PATH) -> Iterator[Finding]:
@@ -164,8 +172,9 @@ def _translate(doc: Document, error: jsonschema.ValidationError) -> Iterator[Fin
                 source = doc.source_line(doc.line_of((*path, name)))
                 in_braces = " " in str(name) and -1 < source.find("{") < source.find(str(name))
                 hint = ("; a comma inside { } ends a value, so quote text that has one" if in_braces
-                        else f"; allowed here: {', '.join(known)}")
-                yield _finding(doc, (*path, name), f"unknown field '{name}'{_did_you_mean(str(name), known)}{hint}")
+                        else _MOVED_IN_V2.get(str(name)) or f"; allowed here: {', '.join(known)}")
+                guess = "" if str(name) in _MOVED_IN_V2 else _did_you_mean(str(name), known)
+                yield _finding(doc, (*path, name), f"unknown field '{name}'{guess}{hint}")
     elif kind == "type":
         expected = schema["type"]
         if set(schema.get("properties", {})) == _TEXT_KEYS:
@@ -195,6 +204,12 @@ def _translate(doc: Document, error: jsonschema.ValidationError) -> Iterator[Fin
         yield _finding(doc, path, error.message)
 
 
+# Fields of the first format, and where their content goes now (docs/format.md).
+_MOVED_IN_V2 = {
+    "sources": "; sources now live once, in patterns/bibliography.yaml: move each entry there and cite it by key",
+    "source": "; a known use cites its sources as `cite: [{source: key, pages: \"…\"}]`",
+    "locator": "; say where in the source with `pages` (works with page numbers) or `section: {ko: …, en: …}`",
+}
 _TYPE_NAMES = {"text": "text in both languages (ko: …, en: …)", "object": "a mapping of fields", "array": "a list", "string": "text", "integer": "a whole number"}
 
 
@@ -208,6 +223,7 @@ _PATTERN_NAMES = {
     "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$": "an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)",
     "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "an ISO 8601 date (YYYY-MM-DD)",
     r"^https?://[^\s]+$": "an http:// or https:// address",
+    "^[0-9]{1,5}([–-][0-9]{1,5})?$": "a page or a range of pages, like \"604\" or \"597–599\" (no \"p.\")",
 }
 
 
@@ -247,6 +263,13 @@ def _did_you_mean(word: str, options: list[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+def reserved_reason(pattern_id: str) -> str:
+    """Why a reserved id cannot name a pattern."""
+    if pattern_id == BIBLIOGRAPHY_ID:
+        return f"'{pattern_id}' is reserved (patterns/{BIBLIOGRAPHY_ID}.yaml is the bibliography, not a pattern)"
+    return f"'{pattern_id}' is reserved (it names a page of the site or a device on Windows)"
+
+
 def _check_file_name(doc: Document) -> Iterator[Finding]:
     stem, suffix = doc.path.stem, doc.path.suffix
     if suffix != ".yaml":
@@ -260,8 +283,7 @@ def _check_file_name(doc: Document) -> Iterator[Finding]:
             yield _finding(doc, ("id",), f"expected '{stem}' (the file name), got '{pid}'; "
                            "the id and the file name must match")
         if pid in RESERVED_IDS:
-            yield _finding(doc, ("id",), f"'{pid}' is reserved (it names a page of the site or a device on "
-                           "Windows); choose another id")
+            yield _finding(doc, ("id",), f"{reserved_reason(pid)}; choose another id")
 
 
 def _contents(data: Any) -> tuple[list[tuple[DataPath, str]], list[tuple[DataPath, dict[str, Any]]]]:
@@ -322,42 +344,6 @@ def _check_strings(doc: Document) -> Iterator[Finding]:
                            "Korean text until then)", "warning")
 
 
-def _check_sources(doc: Document, today: dt.date) -> Iterator[Finding]:
-    sources = doc.data.get("sources")
-    sources = sources if isinstance(sources, list) else []
-    keys: dict[str, int] = {}
-    for index, source in enumerate(sources):
-        if not isinstance(source, dict):
-            continue
-        key = source.get("key")
-        if isinstance(key, str):
-            if key in keys:
-                yield _finding(doc, ("sources", index, "key"), f"duplicate source key '{key}' "
-                               f"(also sources[{keys[key]}]); keep one")
-            keys.setdefault(key, index)
-        date = source.get("date")
-        if isinstance(date, str) and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", date):
-            problem = _date_problem(date, today)
-            if problem:
-                yield _finding(doc, ("sources", index, "date"), problem)
-    cited: set[str] = set()
-    uses = doc.data.get("known_uses")
-    citations: list[tuple[DataPath, Any]] = [(("origin", "source"), (doc.data.get("origin") or {}).get("source")
-                                              if isinstance(doc.data.get("origin"), dict) else None)]
-    citations += [(("known_uses", i, "source"), u.get("source") if isinstance(u, dict) else None)
-                  for i, u in enumerate(uses if isinstance(uses, list) else [])]
-    for path, key in citations:
-        if isinstance(key, str):
-            cited.add(key)
-            if key not in keys:
-                yield _finding(doc, path, f"expected the key of an entry in sources, "
-                               f"got '{key}'{_did_you_mean(key, sorted(keys))}; add the source or fix the key")
-    for key, index in keys.items():
-        if key not in cited:
-            yield _finding(doc, ("sources", index, "key"), f"source '{key}' is cited neither by origin nor by a "
-                           "known use; cite it or remove it", "warning")
-
-
 def _date_problem(date: str, today: dt.date) -> str:
     parts = [int(p) for p in date.split("-")]
     year, month, day = (parts + [1, 1])[:3]
@@ -383,7 +369,37 @@ def _check_references(doc: Document) -> Iterator[Finding]:
                                f"'{item}'; remove it")
             elif item in seen:
                 yield _finding(doc, (field, index), f"'{item}' is listed twice; keep one")
+            elif field == "former_ids" and item in RESERVED_IDS:
+                yield _finding(doc, (field, index), f"{reserved_reason(item)}; its address cannot redirect here, "
+                               "remove it")
             seen.add(item)
+
+
+def _check_parts(doc: Document) -> Iterator[Finding]:
+    """Known-use ids (they become anchors) and the forces, which additions may hold."""
+    uses = doc.data.get("known_uses")
+    ids: dict[str, int] = {}
+    for index, use in enumerate(uses if isinstance(uses, list) else []):
+        use_id = use.get("id") if isinstance(use, dict) else None
+        if not isinstance(use_id, str):
+            continue
+        if use_id in ids:
+            yield _finding(doc, ("known_uses", index, "id"), f"known use id '{use_id}' is already used by known_uses"
+                           f"[{ids[use_id]}]; ids are unique within a pattern")
+        elif use_id.isdigit():
+            yield _finding(doc, ("known_uses", index, "id"), f"expected an id with a letter, got '{use_id}', which "
+                           "would clash with the numbered anchors (#known-use-1 …) of known uses without an id")
+        ids.setdefault(use_id, index)
+    forces, additions = doc.data.get("forces"), doc.data.get("additions")
+    added = [a for a in additions if isinstance(a, dict) and a.get("section") == "forces"] \
+        if isinstance(additions, list) else []
+    if isinstance(forces, list) and not forces and not added:
+        yield _finding(doc, ("forces",), "expected at least one force, in forces or in additions "
+                       "(section: forces), got none")
+    for index, addition in enumerate(additions if isinstance(additions, list) else []):
+        if isinstance(addition, dict) and "ko" in addition and "en" not in addition:
+            yield _finding(doc, ("additions", index), "English text is missing; add `en:` (the English page "
+                           "shows the Korean text until then)", "warning")
 
 
 def _check_across(docs: list[Document]) -> Iterator[Finding]:
@@ -415,12 +431,6 @@ def _check_across(docs: list[Document]) -> Iterator[Finding]:
                 if isinstance(ref, str) and ref not in owners and ref != doc.data.get("id"):
                     yield _finding(doc, (field, index), f"expected the id of a pattern in patterns/, got "
                                    f"'{ref}'{_did_you_mean(ref, ids)}")
-        # Only text with "[[" can mention a pattern; a backslash escape could write one in quotes.
-        for path, value in _contents(doc.data)[0] if "[[" in doc.source or "\\" in doc.source else ():
-            for ref in markdown.mentions(value) if "[[" in value else ():
-                if ref not in owners:
-                    yield _finding(doc, path, f"expected [[id]] of a pattern in patterns/, got '[[{ref}]]'"
-                                   f"{_did_you_mean(ref, ids)}")
     yield from _check_tags(docs)
 
 

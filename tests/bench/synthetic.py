@@ -34,6 +34,10 @@ def _text(rng: random.Random, sentences: int) -> dict[str, str]:
             "en": " ".join(_sentence_en(rng) for _ in range(sentences))}
 
 
+SOURCE = {"key": "book", "kind": "book", "lang": "en", "title": "A Book", "author": "Someone", "date": "2001",
+          "pages": "1–300"}
+
+
 def synthetic_pattern(index: int, rng: random.Random) -> dict:
     pid = f"pattern-{index:04d}"
     earlier = [f"pattern-{i:04d}" for i in range(max(0, index - 40), index)]
@@ -45,8 +49,8 @@ def synthetic_pattern(index: int, rng: random.Random) -> dict:
         "aliases": [], "summary": _text(rng, 2), "problem": _text(rng, 2), "context": _text(rng, 4),
         "forces": [_text(rng, 2) for _ in range(3)], "solution": _text(rng, 8), "resulting_context": _text(rng, 4),
         "rationale": _text(rng, 3),
-        "known_uses": [{"title": _text(rng, 1), "kind": "use", "summary": _text(rng, 3), "source": "book"}],
-        "sources": [{"key": "book", "author": "Someone", "title": "A Book", "date": "2001"}],
+        "known_uses": [{"title": _text(rng, 1), "kind": "use", "summary": _text(rng, 3),
+                        "cite": [{"source": "book", "pages": str(1 + index % 300)}]}],
         "builds_on": builds_on, "see_also": [],
         "tags": [{"ko": "관계", "en": "relationship"}],
         "situations": [_text(rng, 1) for _ in range(3)], "questions": [_text(rng, 1) for _ in range(2)],
@@ -54,9 +58,11 @@ def synthetic_pattern(index: int, rng: random.Random) -> dict:
 
 
 def write_catalogue(directory: Path, count: int, seed: int = 1) -> list[Path]:
-    """Write `count` synthetic pattern files into `directory`; return their paths."""
+    """Write `count` synthetic pattern files and their bibliography into `directory`; return the patterns' paths."""
     rng = random.Random(seed)
     directory.mkdir(parents=True, exist_ok=True)
+    (directory / "bibliography.yaml").write_text(yaml.safe_dump({"sources": [SOURCE]}, allow_unicode=True),
+                                                 encoding="utf-8")
     paths = []
     for index in range(count):
         data = synthetic_pattern(index, rng)

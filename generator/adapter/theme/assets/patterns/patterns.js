@@ -203,6 +203,15 @@
         solution.appendChild(label);
         solution.appendChild(document.createTextNode(p.solution.replace(/[*_`]/g, "")));
         section.appendChild(solution);
+        (p.additions || []).forEach(function (text) {  // ours, beyond Rising: marked as such
+          var added = document.createElement("p");
+          added.className = "retro-sheet__addition";
+          var mark = document.createElement("strong");
+          mark.textContent = sheet.getAttribute("data-addition") + ". ";
+          added.appendChild(mark);
+          added.appendChild(document.createTextNode(text.replace(/[*_`]/g, "")));
+          section.appendChild(added);
+        });
         var qh = document.createElement("h3");
         qh.textContent = sheet.getAttribute("data-questions");
         section.appendChild(qh);
