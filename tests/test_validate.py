@@ -14,7 +14,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -54,23 +53,26 @@ MKDOCS_YML = "site_name: corpus\ntheme: {name: material, font: false}\nplugins: 
 
 
 def run_measured(command: list[str], cwd: Path) -> tuple[int, str, str, float, int]:
-    """Run a child process; return its exit code, output, error output, seconds and peak memory (KiB)."""
+    """Run a child process; return its exit code, output, error output, CPU seconds and peak memory (KiB).
+
+    CPU time, not wall-clock time: what a hostile file can make the parser do is the question, and
+    CPU time does not grow when other work shares the machine.
+    """
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        started = time.perf_counter()
         child = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err, text=True)
         _, status, usage = os.wait4(child.pid, 0)  # this child's own resource use, not its siblings'
-        seconds = time.perf_counter() - started
         out.seek(0)
         err.seek(0)
-        return os.waitstatus_to_exitcode(status), out.read(), err.read(), seconds, usage.ru_maxrss
+        cpu = usage.ru_utime + usage.ru_stime
+        return os.waitstatus_to_exitcode(status), out.read(), err.read(), cpu, usage.ru_maxrss
 
 
 def findings_for(fixture: Path, project: Path) -> list[str]:
     """Run `patterns validate` in a child process; return the lines about this fixture."""
-    code, out, err, seconds, _ = run_measured([sys.executable, "-m", "generator", "validate"], project)
+    code, out, err, cpu_seconds, _ = run_measured([sys.executable, "-m", "generator", "validate"], project)
     assert code in (0, 1), err  # never a signal: a crash would show here as a negative code
     assert "Traceback" not in out + err
-    assert seconds < 2.0  # under 1 s of work, plus the interpreter's start
+    assert cpu_seconds < 2.0  # under 1 s of work, plus the interpreter's start
     return [line for line in out.splitlines() if line.startswith(f"patterns/{fixture.name}")]
 
 
@@ -107,8 +109,7 @@ def test_a_broken_bibliography_stops_the_build(tmp_path: Path) -> None:
     shutil.copy(FIXTURES / "invalid-bibliography" / "missing-source-key.yaml", base_patterns(project) / "bibliography.yaml")
     (project / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
     (project / "docs").mkdir()
-    code, out, err, _, _ = run_measured([str(Path(sys.executable).parent / "properdocs"), "build", "-f", "mkdocs.yml"],
-                                        project)
+    code, out, err, _, _ = run_measured(engine_command("build"), project)
     assert code == 1 and "Traceback" not in out + err
     assert "generator: patterns/bibliography.yaml:17: sources[1].key: required field is missing; add `key:`" in err
     assert not (project / "site").exists()
@@ -137,9 +138,9 @@ def test_windows_device_names_are_reserved(name: str, tmp_path: Path) -> None:
                                      FIXTURES / "invalid" / "long-line.yaml"], ids=lambda p: p.name)
 def test_hostile_files_stay_within_a_second_and_200_mb(fixture: Path, tmp_path: Path) -> None:
     project = project_with(fixture, tmp_path)
-    code, _, _, seconds, peak_kib = run_measured([sys.executable, "-m", "generator", "validate"], project)
+    code, _, _, cpu_seconds, peak_kib = run_measured([sys.executable, "-m", "generator", "validate"], project)
     assert code == 1
-    assert seconds < 2.0 and peak_kib < 200 * 1024
+    assert cpu_seconds < 2.0 and peak_kib < 200 * 1024
 
 
 @pytest.mark.parametrize("fixture", VALID, ids=lambda p: p.name)
