@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import jinja2
+import markupsafe
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
@@ -127,7 +128,12 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         return env
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if page.file.src_uri in self.written:
+        written = self.written.get(page.file.src_uri)
+        if written is not None:
+            # Material prints page.meta and page.title unescaped (MkDocs' Jinja does not autoescape),
+            # so they are handed over as escaped HTML, marked as such: printed raw they show the text,
+            # and Material's own `| e` leaves them as they are instead of escaping them twice.
+            page.meta = {key: markupsafe.escape(value) for key, value in written.meta}
             return ""  # the generator wrote this page's HTML; on_page_content hands it over
         if self.page_cache and self.page_cache.skip_conversion(markdown, page, config, files):
             return ""  # nothing to convert; on_page_content puts the known HTML back
