@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from urllib.parse import urlsplit
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ from generator.core.model import Catalogue
 from generator.core.output import PARALLEL_FROM, render_site
 from generator.core.render import TEMPLATES, GeneratedPage, Heading, PageMemo, Renderer, data_path
 from generator.core.search import search_index_path
+from generator.core.site_scan import ScanMemo, scan_site
 from generator.adapter.serve_cache import OutputCache, PageCache, TemplateCache
 
 if TYPE_CHECKING:
@@ -45,6 +47,7 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         self.file_cache: FileCache | None = None
         self.page_memo: PageMemo | None = None
         self.output_cache: OutputCache | None = None
+        self.scan_memo: ScanMemo | None = None
         self.nav: Navigation | None = None
         self.written: dict[str, GeneratedPage] = {}  # pages whose HTML the generator wrote, by src_uri
         self.command: str | None = None
@@ -59,6 +62,7 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         self.file_cache = FileCache() if serving else None
         self.page_memo = PageMemo() if serving else None
         self.output_cache = OutputCache() if serving else None
+        self.scan_memo = ScanMemo() if serving else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # Validation happens here, before MkDocs cleans site_dir, so a failed build leaves
@@ -153,12 +157,20 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
             self.output_cache.keep(output, page)
         return output
 
+    @event_priority(-100)  # last: the scan reads the site as every other plugin has left it
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.page_cache:
             self.page_cache.end_build()
         if self.output_cache:
             self.output_cache.end_build()
             log.debug(f"{self.output_cache.replayed} unchanged page(s) given again without rendering")
+        findings = scan_site(Path(config.site_dir), parallel=self.command in FORK_SAFE_COMMANDS,
+                             own_host=urlsplit(config.site_url or "").hostname or "", memo=self.scan_memo)
+        for finding in findings:
+            log.error(str(finding))
+        if findings:
+            raise PluginError(f"{len(findings)} problem(s) in the built pages: something in them would run or load "
+                              "from another host in a reader's browser")
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: object) -> LiveReloadServer:
         server.watch(self.config.patterns_dir)
