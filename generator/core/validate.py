@@ -314,16 +314,17 @@ def _check_strings(doc: Document, schema: Path = SCHEMA_PATH) -> Iterator[Findin
     whole = " ".join(value for _, value in strings)
     decomposed = not unicodedata.is_normalized("NFC", whole)
     unusual = bool(characters.control_characters(whole) or characters.invisible_characters(whole))
-    prose = _prose_fields(schema)
+    kinds = _field_kinds(schema)
     for path, value in strings:
-        is_prose = _shape(path) in prose
+        kind = kinds.get(_shape(path), "line")
+        is_prose = kind == "prose"
         if decomposed and not unicodedata.is_normalized("NFC", value):
             yield _finding(doc, path, "expected NFC text, got decomposed (NFD) characters, as some macOS tools "
                            "write Hangul; re-type the text or normalise the file to NFC")
         if value and not value.strip():
             yield _finding(doc, path, f"expected non-empty text, got only blanks ('{value}')")
-        if unusual or (not is_prose and ("\n" in value or "\r" in value or "\t" in value)):
-            yield from _check_characters(doc, path, value, one_line=not is_prose)
+        if unusual or (kind == "line" and ("\n" in value or "\r" in value or "\t" in value)):
+            yield from _check_characters(doc, path, value, one_line=kind == "line")
         if is_prose:
             yield from _check_prose(doc, path, value)
     for path, obj in texts:
@@ -376,28 +377,33 @@ def _shape(path: DataPath) -> tuple[str, ...]:
 
 
 @cache
-def _prose_fields(schema_path: Path) -> frozenset[tuple[str, ...]]:
-    """Where the schema puts Markdown text (its `$defs/text`), as value shapes ('forces', '*', 'en')."""
+def _field_kinds(schema_path: Path) -> dict[tuple[str, ...], str]:
+    """Each string field of a schema by shape: "prose" (Markdown), "checked" (a pattern or choices say
+    what it may hold, and their findings say it better), else "line" (one line of plain text)."""
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
     defs = schema.get("$defs", {})
-    found: set[tuple[str, ...]] = set()
+    found: dict[tuple[str, ...], str] = {}
 
     def visit(node: Any, at: tuple[str, ...], seen: frozenset[str]) -> None:
-        ref = node.get("$ref", "") if isinstance(node, dict) else ""
-        if ref == "#/$defs/text":
-            found.update({(*at, "ko"), (*at, "en")})
-            return
-        if ref.startswith("#/$defs/") and ref not in seen:
-            visit(defs.get(ref.removeprefix("#/$defs/"), {}), at, seen | {ref})
         if not isinstance(node, dict):
             return
+        ref = node.get("$ref", "")
+        if ref == "#/$defs/text":
+            found.update({(*at, "ko"): "prose", (*at, "en"): "prose"})
+            return
+        if ref.startswith("#/$defs/") and ref not in seen:
+            visit({**defs.get(ref.removeprefix("#/$defs/"), {}), **{k: v for k, v in node.items() if k != "$ref"}},
+                  at, seen | {ref})
+            return
+        if "pattern" in node or "enum" in node:
+            found[at] = "checked"
         for name, sub in node.get("properties", {}).items():
             visit(sub, (*at, name), seen)
         if isinstance(node.get("items"), dict):
             visit(node["items"], (*at, "*"), seen)
 
     visit(schema, (), frozenset())
-    return frozenset(found)
+    return found
 
 
 def _check_sources(doc: Document, today: dt.date) -> Iterator[Finding]:
