@@ -125,9 +125,7 @@ def _content(article: LexborNode) -> Iterator[str]:
             if name in allowed or name in GLOBAL_ATTRIBUTES or name.startswith(GLOBAL_PREFIXES):
                 if name == "style" and not _TABLE_STYLE.fullmatch((value or "").strip()):
                     yield f"content holds <{tag} style=\"{value}\">, which pages never contain"
-                elif name == "href" and not _link_allowed(value or ""):
-                    yield f"content links to '{value}'; only http, https, mailto and this site are allowed"
-                continue
+                continue  # a link's scheme is checked with every other link on the page
             yield f"content holds <{tag} {name}>, an attribute pages never contain"
 
 
@@ -136,7 +134,7 @@ def _loads(node: LexborNode, own_host: str) -> Iterator[str]:
     tag, attributes = node.tag, node.attributes
     for name, value in attributes.items():
         value = value or ""
-        if name == "href" and tag in ("a", "area"):
+        if name in ("href", "xlink:href") and tag in ("a", "area"):
             if not _link_allowed(value):
                 yield f"<{tag}> links to '{value}'; only http, https, mailto and this site are allowed"
         elif name == "srcset":

@@ -323,6 +323,7 @@ def _check_strings(doc: Document, schema: Path = SCHEMA_PATH) -> Iterator[Findin
                            "write Hangul; re-type the text or normalise the file to NFC")
         if value and not value.strip():
             yield _finding(doc, path, f"expected non-empty text, got only blanks ('{value}')")
+            continue
         if unusual or (kind == "line" and ("\n" in value or "\r" in value or "\t" in value)):
             yield from _check_characters(doc, path, value, one_line=kind == "line")
         if is_prose:
