@@ -16,7 +16,10 @@ from generator.cli import main
 from generator.core import validate
 from hostile import Guard, replace_field
 
-TITLE = "Build Trust <x_y autofocus tabindex=1 onfocus=alert(1)> \"><div style=\"background:url(https://evil.example/t.png)\">x"
+# The issue's own values: they passed `patterns validate`, and the header printed them unescaped.
+TITLE = ("Build Trust <x_y autofocus tabindex=1 onfocus=alert(1)> "
+         "<x_y style=\"display:block;height:9px;background:url(https://evil.example/t.png)\">")
+TITLE_KO = "첫 연락 <x_y onmouseover=alert(3)>"
 SUMMARY = 'Trust `"><img src=x onerror=alert(2)>` grows.'
 DESKTOP = {"width": 1280, "height": 800}
 
@@ -60,7 +63,7 @@ LIST_PAGES = ["", "patterns/", "start/", "overview/", "cards/", "tags/", "situat
 def test_a_hostile_title_and_summary_are_shown_as_written_and_never_run(mini_project: Path,
                                                                        browser: Browser) -> None:
     path = mini_project / "patterns/first-contact.yaml"
-    replace_field(path, "title", json.dumps({"ko": "첫 연락 <b>굵게</b>", "en": TITLE}, ensure_ascii=False))
+    replace_field(path, "title", json.dumps({"ko": TITLE_KO, "en": TITLE}, ensure_ascii=False))
     replace_field(path, "summary", _yaml(SUMMARY))
     site = build_site(mini_project)  # the scan of the built site runs in the build, and passes
     pages = [f"{lang}{p}" for lang in ("", "en/") for p in ["patterns/first-contact/", *LIST_PAGES]]
@@ -75,10 +78,10 @@ def test_a_hostile_title_and_summary_are_shown_as_written_and_never_run(mini_pro
         assert page.inner_text(".md-header__topic[data-md-component=header-topic]").strip() == TITLE
         assert page.eval_on_selector("h1", "h => h.firstChild.textContent") == TITLE
         assert page.get_attribute("meta[name=description]", "content") == SUMMARY
-        assert page.locator("x_y, img, div[style*=evil]").count() == 0
+        assert page.locator("x_y, img").count() == 0
         page.goto(base + "patterns/first-contact/")
-        assert page.title().startswith("첫 연락 <b>굵게</b> - ")
-        assert page.locator("article b").count() == 0
+        assert page.title().startswith(TITLE_KO + " - ")
+        assert page.locator("x_y").count() == 0
         page.goto(base + "en/patterns/")
         assert TITLE in page.inner_text("article")
     context.close()
