@@ -84,7 +84,7 @@ def validate(directory: Path, paths: Sequence[Path], style: str, retros: Path | 
     wanted = {_display(p, root) for p in paths}
     missing = [p for p in paths if not p.exists()]
     for p in missing:
-        print(f"{p}: no such file", file=sys.stderr)
+        print(f"{printable(str(p))}: no such file", file=sys.stderr)
     reading = read_catalogue(directory.resolve(), root, retros.resolve() if retros and retros.is_dir() else None,
                              parallel=True)  # this command runs no other threads, so it may fork
     shown = [f for f in reading.findings if not wanted or f.path in wanted]
