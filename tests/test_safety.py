@@ -188,3 +188,37 @@ def test_the_retro_sheet_ignores_unknown_ids_and_keeps_the_rest(odd: str, browse
     assert page.locator(".retro-sheet__pattern a").count() == 2
     assert guard.problems() == {"dialogs": [], "requests to other hosts": [], "script errors": []}
     context.close()
+
+
+def _schema_patterns() -> list[str]:
+    found: list[str] = []
+
+    def visit(node: object) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("pattern"), str):
+                found.append(node["pattern"])
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    for path in (validate.SCHEMA_PATH, validate.RETRO_SCHEMA_PATH):
+        visit(json.loads(path.read_text(encoding="utf-8")))
+    return sorted(set(found))
+
+
+def test_every_schema_pattern_is_an_ecma_regex_that_ends_at_the_end_of_the_value() -> None:
+    import shutil
+    import subprocess
+
+    patterns = _schema_patterns()
+    assert len(patterns) >= 3
+    # Editors (yaml-language-server) compile the patterns as JavaScript regexes, with the u flag.
+    script = "for (const p of JSON.parse(process.argv[1])) new RegExp(p, 'u'); console.log('ok')"
+    node = shutil.which("node")
+    assert node, "node is installed with the accessibility tests' axe-core"
+    assert subprocess.run([node, "-e", script, json.dumps(patterns)], capture_output=True, text=True,
+                          check=True).stdout.strip() == "ok"
+    for pattern in patterns:
+        assert validate.python_pattern(pattern).endswith("\\Z"), pattern
