@@ -22,6 +22,7 @@ TITLE = ("Build Trust <x_y autofocus tabindex=1 onfocus=alert(1)> "
 TITLE_KO = "첫 연락 <x_y onmouseover=alert(3)>"
 SUMMARY = 'Trust `"><img src=x onerror=alert(2)>` grows.'
 DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
 
 # Markdown that the old regular expressions read as code while Python-Markdown made HTML of it.
 CODE_TRICKS = {
@@ -85,6 +86,16 @@ def test_a_hostile_title_and_summary_are_shown_as_written_and_never_run(mini_pro
         page.goto(base + "en/patterns/")
         assert TITLE in page.inner_text("article")
     context.close()
+    phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    with serve(site) as base:
+        guard = Guard(page, base)
+        for path in ("en/patterns/first-contact/", "patterns/first-contact/", "en/cards/"):
+            guard.visit(base + path)
+        page.goto(base + "en/patterns/first-contact/")
+        assert page.eval_on_selector("h1", "h => h.firstChild.textContent") == TITLE
+    assert guard.problems() == {"dialogs": [], "requests to other hosts": [], "script errors": []}
+    phone.close()
 
 
 @pytest.mark.parametrize("tricks", [CODE_TRICKS, LINK_TRICKS], ids=["code", "links"])

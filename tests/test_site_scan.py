@@ -36,6 +36,9 @@ def test_the_real_site_is_clean(real_site: Path) -> None:
     ("<a href='java&#9;script:alert(1)'>x</a>",
      "<a> links to 'java\tscript:alert(1)'; only http, https, mailto and this site are allowed"),
     ("<p id=problem>x</p>", "content holds <p id>, an attribute pages never contain"),
+    ("<div data-md-component=search>x</div>", "content holds <div data-md-component>, an attribute pages never "
+                                              "contain"),
+    ("<div data-pattern=x aria-label=y class=z role=note lang=en title=t>x</div>", None),
     ("<svg><a xlink:href='javascript:x'><text>x</text></a></svg>",
      "content holds <a xlink:href>, an attribute pages never contain"),
 ])

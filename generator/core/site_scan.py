@@ -48,7 +48,7 @@ CONTENT_ELEMENTS: dict[str, set[str]] = {
     "text": {"x", "y", "text-anchor"}, "tspan": {"x", "y"},
 }
 GLOBAL_ATTRIBUTES = frozenset({"class", "title", "role", "lang"})
-GLOBAL_PREFIXES = ("aria-", "data-")
+GLOBAL_PREFIXES = ("aria-", "data-")  # but not data-md-*, which steers Material's own scripts
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 # The one inline style the hand-written pages' tables carry (Markdown's column alignment).
 _TABLE_STYLE = re.compile(r"text-align:\s*(left|right|center);?")
@@ -122,7 +122,8 @@ def _content(article: LexborNode) -> Iterator[str]:
                 yield f"content holds a <{tag}> element, which pages never contain"
             continue
         for name, value in node.attributes.items():
-            if name in allowed or name in GLOBAL_ATTRIBUTES or name.startswith(GLOBAL_PREFIXES):
+            if name in allowed or name in GLOBAL_ATTRIBUTES or (name.startswith(GLOBAL_PREFIXES)
+                                                                and not name.startswith("data-md-")):
                 if name == "style" and not _TABLE_STYLE.fullmatch((value or "").strip()):
                     yield f"content holds <{tag} style=\"{value}\">, which pages never contain"
                 continue  # a link's scheme is checked with every other link on the page
