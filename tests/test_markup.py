@@ -26,8 +26,9 @@ TRICKY = [
 HOSTILE = [
     "<script>window.__pwned=1</script>", "<img src=x onerror=alert(1)>", "<svg onload=alert(1)>",
     "<iframe src=https://evil.example/></iframe>", "<a href=javascript:alert(1)>x</a>", '<p id="problem">x</p>',
-    '<p style="background:url(https://evil.example/t.png)">x</p>', "<math><mi xlink:href=javascript:alert(1)>x</mi></math>",
-    "<form action=https://evil.example/><button>x</button></form>", "<!-- comment --><style>@import 'https://e.x';</style>",
+    '<p style="background:url(https://evil.example/t.png)">x</p>',
+    "<math><mi xlink:href=javascript:alert(1)>x</mi></math>", "<form action=https://evil.example/><button>x</button></form>",
+    "<!-- comment --><style>@import 'https://e.x';</style>",
     '<a href="//evil.example/x">x</a>', '<a href="\\\\evil.example/x">x</a>', "<object data=https://evil.example/>",
     "[x](javascript:alert((5)))", "![i](https://tracker.example/p.png)", "[r]\n\n[r]: javascript:alert(1)",
     "<details open ontoggle=alert(1)>", "<input autofocus onfocus=alert(1)>", '<a href="data:text/html,<script>">x</a>',

@@ -13,7 +13,8 @@ from conftest import build_site
 from generator.core import site_scan
 from generator.core.site_scan import ScanMemo, scan_page, scan_site
 
-PAGE = "<!doctype html><html><head>{head}</head><body><header>{chrome}</header><article>{article}</article></body></html>"
+PAGE = ("<!doctype html><html><head>{head}</head><body><header>{chrome}</header>"
+        "<article>{article}</article></body></html>")
 
 
 def messages(head: str = "", chrome: str = "", article: str = "", own_host: str = "") -> list[str]:
@@ -53,25 +54,31 @@ def test_a_link_to_a_script_is_reported_in_svg_too() -> None:
 
 
 @pytest.mark.parametrize(("chrome", "expected"), [
-    ("<img src='https://evil.example/t.png'>", "<img src> loads 'https://evil.example/t.png' from another host"),
-    ("<img src='//evil.example/t.png'>", "<img src> loads '//evil.example/t.png' from another host"),
-    ("<img src='\\\\evil.example\\t.png'>", "<img src> loads '\\\\evil.example\\t.png' from another host"),
+    ("<img src='https://evil.example/t.png'>", "<img src> loads 'https://evil.example/t.png' from outside this site"),
+    ("<img src='//evil.example/t.png'>", "<img src> loads '//evil.example/t.png' from outside this site"),
+    ("<img src='\\\\evil.example\\t.png'>", "<img src> loads '\\\\evil.example\\t.png' from outside this site"),
     ("<img srcset='a.png 1x, https://evil.example/b.png 2x'>",
-     "<img srcset> loads 'https://evil.example/b.png' from another host"),
+     "<img srcset> loads 'https://evil.example/b.png' from outside this site"),
     ("<div style='background:url(\"https://evil.example/t\")'>", "<div style> loads 'https://evil.example/t' from "
-                                                                 "another host"),
-    ("<div style='background:u\\72l(//evil.example/t)'>", "<div style> loads '//evil.example/t' from another host"),
+                                                                 "outside this site"),
+    ("<div style='background:u\\72l(//evil.example/t)'>",
+     "<div style> loads '//evil.example/t' from outside this site"),
     ("<style>@import 'https://evil.example/x.css';</style>", "<style> loads 'https://evil.example/x.css' from "
-                                                             "another host"),
-    ("<form action='https://evil.example/'></form>", "<form action> loads 'https://evil.example/' from another host"),
+                                                             "outside this site"),
+    ("<form action='https://evil.example/'></form>",
+     "<form action> loads 'https://evil.example/' from outside this site"),
     ("<video poster='https://evil.example/p.png'></video>", "<video poster> loads 'https://evil.example/p.png' "
-                                                            "from another host"),
+                                                            "from outside this site"),
     ("<svg><use xlink:href='https://evil.example/s#a'/></svg>", "<use xlink:href> loads 'https://evil.example/s#a' "
-                                                                "from another host"),
+                                                                "from outside this site"),
     ("<a href=' JAVASCRIPT:alert(1)'>x</a>", "<a> links to ' JAVASCRIPT:alert(1)'; only http, https, mailto and "
                                              "this site are allowed"),
     ("<a href='https://example.com/'>ok</a><img src='/assets/x.png'><div style='background:url(data:image/png,x)'>",
      None),
+    ("<script src='data:text/javascript,alert(1)'></script>", "<script src> loads 'data:text/javascript,alert(1)' "
+                                                              "from outside this site"),
+    ("<iframe srcdoc='<img src=https://evil.example/t>'></iframe>", "<iframe srcdoc> embeds a document of its own, "
+                                                                   "which pages never contain"),
 ])
 def test_anything_on_the_page_that_loads_from_another_host_is_reported(chrome: str, expected: str | None) -> None:
     assert messages(chrome=chrome) == ([expected] if expected else [])
@@ -81,7 +88,7 @@ def test_a_refresh_and_a_style_sheet_in_the_head_are_checked_too() -> None:
     head = ("<link rel=stylesheet href='https://cdn.example/x.css'><meta http-equiv=refresh "
             "content='0; url=javascript:alert(1)'><link rel=canonical href='https://patterns.example.com/a/'>")
     assert messages(head=head, own_host="patterns.example.com") == [
-        "<link href> loads 'https://cdn.example/x.css' from another host",
+        "<link href> loads 'https://cdn.example/x.css' from outside this site",
         "<meta http-equiv=refresh> goes to 'javascript:alert(1)'; only http, https and this site are allowed",
     ]
 
@@ -95,7 +102,7 @@ def test_a_build_with_a_finding_fails_and_names_the_page(mini_project: Path, cap
         build_site(mini_project)
     assert [r.getMessage() for r in caplog.records if r.name.endswith("plugin")] == [
         "generator: en/index.html: content holds a <img> element, which pages never contain",
-        "generator: en/index.html: <img src> loads 'https://tracker.example/p.png' from another host",
+        "generator: en/index.html: <img src> loads 'https://tracker.example/p.png' from outside this site",
     ]
     assert "2 problem(s) in the built pages" in caplog.text
 

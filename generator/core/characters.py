@@ -19,7 +19,8 @@ _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\
                           "\u2028\u2029\u00ad]")
 
 _NAMES = {
-    "\x00": "null", "\x07": "bell", "\t": "tab", "\n": "line feed", "\r": "carriage return", "\x08": "backspace", "\x0b": "vertical tab", "\x0c": "form feed",
+    "\x00": "null", "\x07": "bell", "\x08": "backspace", "\t": "tab", "\n": "line feed", "\x0b": "vertical tab",
+    "\x0c": "form feed", "\r": "carriage return",
     "\x1b": "escape", "\x7f": "delete", "\x85": "next line",
     "\u200b": "zero width space", "\u200c": "zero width non-joiner", "\u200d": "zero width joiner",
     "\u200e": "left-to-right mark", "\u200f": "right-to-left mark", "\u202a": "left-to-right embedding",

@@ -6,10 +6,11 @@ is the document a browser builds, not the text the generator meant to write. Two
 - in content areas (every `<article>`), only the elements and attributes that the generator's
   templates, sanitised prose and the hand-written pages use, and links only to http, https,
   mailto or this site;
-- anywhere on the page, nothing that loads from another host: `src`, `srcset`, `poster`, `data`,
+- anywhere on the page, nothing that loads from outside this site: `src`, `srcset`, `poster`, `data`,
   `action`, `formaction`, `background`, `ping`, `href` on anything but a link, CSS `url()`,
-  `image-set()` and `@import` in `style` attributes and elements, and no link or refresh to a
-  scheme other than http, https or mailto.
+  `image-set()` and `@import` in `style` attributes and elements; no `srcdoc`; data: URLs only
+  where they cannot run (images, media, CSS); and no link or refresh to a scheme other than
+  http, https or mailto.
 
 A finding names the page. The site generator's adapter runs this after every build and fails
 the build on any finding.
@@ -56,12 +57,14 @@ _TABLE_STYLE = re.compile(r"text-align:\s*(left|right|center);?")
 # Everything a page is checked on, found in one pass of lexbor's selector engine: content areas; links
 # with a colon (a link without one cannot name a scheme); whatever can load something (attributes,
 # <style>, refreshes, and SVG elements whose xlink:href CSS cannot select by name).
-_CHECKED = ('article,a[href*=":"],area[href*=":"],[src],[srcset],[poster],[data],[action],[formaction],'
-            "[background],[ping],[style],[href]:not(a):not(area),style,meta[http-equiv],use,image,feimage")
+_CHECKED = ('article,a[href*=":"],area[href*=":"],[src],[srcset],[srcdoc],[poster],[data],[action],'
+            "[formaction],[background],[ping],[style],[href]:not(a):not(area),style,meta[http-equiv],use,image,"
+            "feimage")
 _CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)|@import\s+(['\"])(.*?)\3|image-set\(\s*(['\"])(.*?)\5",
                       re.I | re.S)
 _CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?|\\(.)", re.S)
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_MEDIA = frozenset({"img", "source", "video", "audio", "track", "input", "picture"})  # data: cannot run there
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 
 
@@ -131,7 +134,7 @@ def _content(article: LexborNode) -> Iterator[str]:
 
 
 def _loads(node: LexborNode, own_host: str) -> Iterator[str]:
-    """What an element would load from another host, or the unsafe scheme it links to."""
+    """What an element would load from outside this site, or the unsafe scheme it links to."""
     tag, attributes = node.tag, node.attributes
     for name, value in attributes.items():
         value = value or ""
@@ -141,12 +144,14 @@ def _loads(node: LexborNode, own_host: str) -> Iterator[str]:
         elif name == "srcset":
             for candidate in value.split(","):
                 url = candidate.strip().split(" ")[0]
-                if url and not _same_site(url, own_host):
-                    yield f"<{tag} srcset> loads '{url}' from another host"
+                if url and not _same_site(url, own_host, tag in _MEDIA):
+                    yield f"<{tag} srcset> loads '{url}' from outside this site"
         elif name in ("src", "poster", "data", "action", "formaction", "background", "ping", "href",
                       "xlink:href"):
-            if not _same_site(value, own_host):
-                yield f"<{tag} {name}> loads '{value}' from another host"
+            if not _same_site(value, own_host, tag in _MEDIA):
+                yield f"<{tag} {name}> loads '{value}' from outside this site"
+        elif name == "srcdoc":
+            yield f"<{tag} srcdoc> embeds a document of its own, which pages never contain"
         elif name == "style":
             yield from _css(value, f"<{tag} style>", own_host)
     if tag == "style":
@@ -159,13 +164,13 @@ def _loads(node: LexborNode, own_host: str) -> Iterator[str]:
 
 
 def _css(css: str, where: str, own_host: str) -> Iterator[str]:
-    """CSS that loads from another host: url(), image-set() and @import, read after CSS escapes."""
+    """CSS that loads from outside this site: url(), image-set() and @import, read after CSS escapes."""
     if "\\" in css:
         css = _CSS_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)) if m.group(1) else m.group(2), css)
     for m in _CSS_URL.finditer(_CSS_COMMENT.sub("", css)):
         url = m.group(2) or m.group(4) or m.group(6) or ""
-        if not _same_site(url, own_host):
-            yield f"{where} loads '{url}' from another host"
+        if not _same_site(url, own_host, True):
+            yield f"{where} loads '{url}' from outside this site"
 
 
 def _normalised(url: str) -> str:
@@ -176,8 +181,9 @@ def _normalised(url: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _same_site(url: str, own_host: str) -> bool:
-    """Whether loading `url` stays on this site: a relative address, data: or this site's own host."""
+def _same_site(url: str, own_host: str, data_allowed: bool) -> bool:
+    """Whether loading `url` stays on this site: a relative address, this site's own host, or (for
+    images, media and CSS, which cannot run it) a data: URL."""
     url = _normalised(url)
     if url.startswith("//"):
         return bool(own_host) and urlsplit("http:" + url).hostname == own_host
@@ -185,7 +191,7 @@ def _same_site(url: str, own_host: str) -> bool:
     if not scheme:
         return True
     if scheme == "data":
-        return True
+        return data_allowed
     return scheme in ("http", "https") and bool(own_host) and urlsplit(url).hostname == own_host
 
 
