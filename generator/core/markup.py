@@ -37,6 +37,7 @@ Resolve = Callable[[str, str], "tuple[str, str] | None"]
 """(pattern id, anchor or "") -> (href, title) of the mention, or None when it names nothing known."""
 
 LINK_SCHEMES = ("http", "https", "mailto")
+_MENTION = re.compile(r"\[\[([^\[\]\n]+)\]\]")  # the rule's grammar: one line, no brackets inside
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 
 
@@ -66,14 +67,10 @@ def link_allowed(url: str) -> bool:
 
 def _mention_rule(state: StateInline, silent: bool) -> bool:
     """`[[id]]`, `[[id|words]]`, `[[id#anchor]]`, `[[id#anchor|words]]`: a token for the renderer to resolve."""
-    src, start = state.src, state.pos
-    if not src.startswith("[[", start):
+    found = _MENTION.match(state.src, state.pos) if state.src.startswith("[[", state.pos) else None
+    if found is None:
         return False
-    end = src.find("]]", start + 2)
-    inner = src[start + 2 : end] if end > 0 else ""
-    if not inner or "\n" in inner or "[" in inner or "]" in inner:
-        return False
-    target, _, words = inner.partition("|")
+    target, _, words = found.group(1).partition("|")
     pattern_id, _, anchor = target.partition("#")
     if not pattern_id.strip():
         return False
@@ -81,7 +78,7 @@ def _mention_rule(state: StateInline, silent: bool) -> bool:
     # so a mention never nests in another link.
     if not silent:
         state.push("mention", "", 0).meta = {"mention": Mention(pattern_id.strip(), anchor.strip(), words.strip())}
-    state.pos = end + 2
+    state.pos = found.end()
     return True
 
 
