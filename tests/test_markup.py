@@ -29,7 +29,8 @@ HOSTILE = [
     '<p style="background:url(https://evil.example/t.png)">x</p>',
     "<math><mi xlink:href=javascript:alert(1)>x</mi></math>", "<form action=https://evil.example/><button>x</button></form>",
     "<!-- comment --><style>@import 'https://e.x';</style>",
-    '<a href="//evil.example/x">x</a>', '<a href="\\\\evil.example/x">x</a>', "<object data=https://evil.example/>",
+    '<a href="//evil.example/x">x</a>', '<a href="\\\\evil.example/x">x</a>', '<a href="/\t/evil.example/x">x</a>',
+    "<object data=https://evil.example/>",
     "[x](javascript:alert((5)))", "![i](https://tracker.example/p.png)", "[r]\n\n[r]: javascript:alert(1)",
     "<details open ontoggle=alert(1)>", "<input autofocus onfocus=alert(1)>", '<a href="data:text/html,<script>">x</a>',
 ]
@@ -167,7 +168,6 @@ def test_a_lone_paragraph_loses_its_tags_inline() -> None:
 def test_the_sanitiser_holds_when_the_parser_is_configured_wrongly(text: str) -> None:
     careless = markup.make_parser(html=True, validate_link=lambda url: True, images=True)
     raw = careless.render(text, {"links": {}})
-    assert any(marker in raw for marker in ("<script", "<img", "<svg", "<iframe", "javascript:", " id=", "style=",
-                                            "<math", "<form", "<style", "//evil", "\\\\evil", "<object",
-                                            "ontoggle", "onfocus", "data:")), raw  # the wrong parser lets it through
+    with pytest.raises(AssertionError):
+        assert_only_allowed(raw)  # the careless parser lets it through
     assert_only_allowed(sanitize(raw))
