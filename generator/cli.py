@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator.core.catalogue import read_catalogue
+from generator.core.characters import printable
 from generator.core.findings import Finding, errors_in
 from generator.core.validate import RESERVED_IDS, pattern_schema, reserved_reason
 
@@ -83,7 +84,7 @@ def validate(directory: Path, paths: Sequence[Path], style: str, retros: Path | 
     wanted = {_display(p, root) for p in paths}
     missing = [p for p in paths if not p.exists()]
     for p in missing:
-        print(f"{p}: no such file", file=sys.stderr)
+        print(f"{printable(str(p))}: no such file", file=sys.stderr)
     reading = read_catalogue(directory.resolve(), root, retros.resolve() if retros and retros.is_dir() else None,
                              parallel=True)  # this command runs no other threads, so it may fork
     shown = [f for f in reading.findings if not wanted or f.path in wanted]
@@ -105,11 +106,19 @@ def _display(path: Path, root: Path) -> str:
 
 
 def _github(finding: Finding) -> str:
+    """A GitHub Actions annotation: control characters escaped as in text, then GitHub's own escaping."""
     level = "error" if finding.severity == "error" else "warning"
     line = f",line={finding.line}" if finding.line else ""
     message = f"{finding.field}: {finding.message}" if finding.field else finding.message
-    message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return f"::{level} file={finding.path}{line}::{message}"
+    return f"::{level} file={_github_property(finding.path)}{line}::{_github_data(message)}"
+
+
+def _github_data(text: str) -> str:
+    return printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 if __name__ == "__main__":  # pragma: no cover

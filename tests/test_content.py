@@ -18,7 +18,7 @@ import yaml
 import seed_fingerprints
 from conftest import REPO, SHARED
 from generator.core.catalogue import read_catalogue
-from generator.core.mentions import find_mentions
+from generator.core.markup import mentions
 from generator.core.model import LANGS, Catalogue, Text
 
 RISING_ORDER = [
@@ -128,9 +128,9 @@ def test_a_known_use_is_linked_from_at_most_one_other_pattern(catalogue: Catalog
                              *(a.text for a in p.additions), *(u.summary for u in p.known_uses)]
         for text in texts:
             for lang in LANGS:
-                for m in find_mentions(text(lang)):
-                    if m.anchor and m.anchor.startswith("known-use-") and m.target != p.id:
-                        linked_from.setdefault(f"{m.target}#{m.anchor}", set()).add(p.id)
+                for m in mentions(text(lang)):
+                    if m.anchor.startswith("known-use-") and m.id != p.id:
+                        linked_from.setdefault(f"{m.id}#{m.anchor}", set()).add(p.id)
     assert linked_from, "no pattern links to another pattern's known use: the check would pass on anything"
     assert {story: pids for story, pids in linked_from.items() if len(pids) > 1} == {}
 

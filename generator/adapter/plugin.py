@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from urllib.parse import urlsplit
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import jinja2
+import markupsafe
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
@@ -22,6 +24,7 @@ from generator.core.model import Catalogue
 from generator.core.output import PARALLEL_FROM, render_site
 from generator.core.render import TEMPLATES, GeneratedPage, Heading, PageMemo, Renderer, data_path
 from generator.core.search import search_index_path
+from generator.core.site_scan import ScanMemo, scan_site
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -45,6 +48,7 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         self.file_cache: FileCache | None = None
         self.page_memo: PageMemo | None = None
         self.output_cache: OutputCache | None = None
+        self.scan_memo: ScanMemo | None = None
         self.nav: Navigation | None = None
         self.written: dict[str, GeneratedPage] = {}  # pages whose HTML the generator wrote, by src_uri
         self.command: str | None = None
@@ -59,6 +63,7 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         self.file_cache = FileCache() if serving else None
         self.page_memo = PageMemo() if serving else None
         self.output_cache = OutputCache() if serving else None
+        self.scan_memo = ScanMemo() if serving else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # Validation happens here, before MkDocs cleans site_dir, so a failed build leaves
@@ -129,7 +134,12 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         return env
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if page.file.src_uri in self.written:
+        written = self.written.get(page.file.src_uri)
+        if written is not None:
+            # Material prints page.meta and page.title unescaped (MkDocs' Jinja does not autoescape),
+            # so they are handed over as escaped HTML, marked as such: printed raw they show the text,
+            # and Material's own `| e` leaves them as they are instead of escaping them twice.
+            page.meta = {key: markupsafe.escape(value) for key, value in written.meta}
             return ""  # the generator wrote this page's HTML; on_page_content hands it over
         if self.page_cache and self.page_cache.skip_conversion(markdown, page, config, files):
             return ""  # nothing to convert; on_page_content puts the known HTML back
@@ -149,12 +159,20 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
             self.output_cache.keep(output, page)
         return output
 
+    @event_priority(-100)  # last: the scan reads the site as every other plugin has left it
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.page_cache:
             self.page_cache.end_build()
         if self.output_cache:
             self.output_cache.end_build()
             log.debug(f"{self.output_cache.replayed} unchanged page(s) given again without rendering")
+        findings = scan_site(Path(config.site_dir), parallel=self.command in FORK_SAFE_COMMANDS,
+                             own_host=urlsplit(config.site_url or "").hostname or "", memo=self.scan_memo)
+        for finding in findings:
+            log.error(str(finding))
+        if findings:
+            raise PluginError(f"{len(findings)} problem(s) in the built pages: something in them would run or load "
+                              "from another host in a reader's browser")
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: object) -> LiveReloadServer:
         server.watch(self.config.patterns_dir)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from generator.core.characters import printable
+
 Severity = Literal["error", "warning"]
 
 
@@ -19,10 +21,11 @@ class Finding:
     severity: Severity = "error"
 
     def __str__(self) -> str:
+        """One line, with every control or invisible character it quotes written as an escape."""
         where = f"{self.path}:{self.line}" if self.line else self.path
         field = f" {self.field}:" if self.field else ""
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{where}:{field} {prefix}{self.message}"
+        return printable(f"{where}:{field} {prefix}{self.message}")
 
 
 class PatternError(ValueError):

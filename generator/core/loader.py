@@ -22,6 +22,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
+from generator.core import characters
 from generator.core.findings import Finding, PatternError, format_field
 
 try:
@@ -32,6 +33,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 MAX_BYTES = 1_000_000
 MAX_LINE_CHARS = 10_000
 MAX_DEPTH = 20
+_TOO_DEEP = f"nesting is deeper than {MAX_DEPTH} levels; pattern files are at most a few levels deep"
 
 DataPath = tuple[str | int, ...]
 
@@ -188,16 +190,63 @@ def _read_text(path: Path, display: str) -> str:
 
 
 def _check_lines(text: str, display: str) -> None:
+    """Refuse raw control characters (YAML cannot read most) and very long lines, naming the field."""
     if not _CONTROL.search(text) and max(map(len, text.split("\n"))) <= MAX_LINE_CHARS:
         return  # the usual case, seen without going line by line
+    offset = 0
     for number, line in enumerate(text.split("\n"), 1):
         if len(line) > MAX_LINE_CHARS:
             raise _fail(display, number, f"line is {len(line):,} characters long; keep lines under "
-                        f"{MAX_LINE_CHARS:,} (use a |- block for long text)")
+                        f"{MAX_LINE_CHARS:,} (use a |- block for long text)", _field_on_line(text, number))
         bad = _CONTROL.search(line.rstrip("\r"))
         if bad:
-            raise _fail(display, number, f"control character U+{ord(bad.group()):04X} at column "
-                        f"{bad.start() + 1}; delete it (it is invisible in most editors)")
+            marked = _field_of_character(text, offset + bad.start())
+            raise _fail(display, number, f"expected visible text, got {characters.describe(bad.group())} at "
+                        f"column {bad.start() + 1}; delete it (it is invisible in most editors)", marked)
+        offset += len(line) + 1
+
+
+_MARK = "\ue000"  # a private-use character: put where a bad character was, to find which value held it
+
+
+def _field_of_character(text: str, index: int) -> str:
+    """The field whose value holds the character at `index`, read with every control character made plain."""
+    readable = _CONTROL.sub(" ", text[:index]) + _MARK + _CONTROL.sub(" ", text[index + 1 :])
+    try:
+        data = _read_carefully(readable, "")[0]
+    except PatternError:
+        return ""
+    return next((format_field(path) for path, value in _strings(data) if _MARK in value), "")
+
+
+def _field_on_line(text: str, number: int) -> str:
+    """The field of the longest text value that starts on, or runs over, line `number`."""
+    try:
+        data, positions = _read_carefully(_CONTROL.sub(" ", text), "")
+    except PatternError:
+        return ""
+    best: tuple[int, int, DataPath] | None = None
+    for path, value in _strings(data):
+        start = positions.block_starts.get(path) or positions.lines.get(path, 0)
+        if start <= number <= start + value.count("\n") or positions.lines.get(path) == number:
+            if best is None or len(value) > best[1]:
+                best = (start, len(value), path)
+    return format_field(best[2]) if best else ""
+
+
+def _strings(data: Any) -> list[tuple[DataPath, str]]:
+    """Every string value with its path, in document order."""
+    found: list[tuple[DataPath, str]] = []
+    stack: list[tuple[DataPath, Any]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            found.append((path, value))
+        elif isinstance(value, dict):
+            stack += reversed([((*path, key), item) for key, item in value.items()])
+        elif isinstance(value, list):
+            stack += reversed([((*path, index), item) for index, item in enumerate(value)])
+    return found
 
 
 _YAML_HINTS = (
@@ -212,6 +261,8 @@ _OPEN_QUOTE = re.compile(r"(?:^|:\s|-\s|[\[{,]\s*)\"(?:[^\"\\]|\\.)*$")
 
 def _yaml_error(e: yaml.MarkedYAMLError, text: str, display: str) -> PatternError:
     problem = " ".join(str(p) for p in (e.context, e.problem) if p)
+    if "maximum nesting depth" in problem:  # libyaml's own limit, met before ours when it reads ahead
+        return _fail(display, e.problem_mark.line + 1 if e.problem_mark else 1, _TOO_DEEP)
     quoted = "quoted scalar" in problem and e.context_mark
     mark = e.context_mark if quoted else (e.problem_mark or e.context_mark)
     line = mark.line + 1 if mark else 1
@@ -360,8 +411,7 @@ def _read_carefully(text: str, display: str) -> tuple[Any, Positions]:
                 raise _fail(display, line, "keys must be text, got a list or mapping; quote the key",
                             format_field(top.path))  # type: ignore[union-attr]
             if len(stack) >= MAX_DEPTH:
-                raise _fail(display, line, f"nesting is deeper than {MAX_DEPTH} levels; "
-                            "pattern files are at most a few levels deep", format_field(where))
+                raise _fail(display, line, _TOO_DEEP, format_field(where))
             lines[where] = line
             top = _Frame({} if kind is _MAPPING_START else [], where)
             stack.append(top)

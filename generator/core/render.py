@@ -2,10 +2,9 @@
 
 The generator writes its pages' HTML itself, with headings, permalinks and admonitions marked
 up as the site's Markdown would mark them up, and hands the site generator a table of contents
-for each. Converting 2,000 whole pages with Python-Markdown was most of a build; now only the
-prose inside them is converted, once per distinct text (`markup`). Templates escape everything
-they print; pattern prose goes through `text.to_safe_markdown` before it is converted, so it can
-never carry markup.
+for each. Only the prose inside them is Markdown, converted once per distinct text by `markup`,
+whose parser has no HTML and whose output passes an allowlist sanitiser. Templates escape
+everything else they print (the environment autoescapes).
 """
 
 from __future__ import annotations
@@ -22,12 +21,10 @@ from typing import Any
 import jinja2
 import markupsafe
 
-from generator.core import text as markdown
 from generator.core.i18n import LABELS
-from generator.core.markup import to_html, to_inline_html
-from generator.core.mentions import find_mentions, parse_mention
 from generator.core.citations import citation_place, format_pages
-from generator.core.model import LANGS, Addition, Catalogue, CitedAt, Citation, Lang, Pattern, Source, Text, anchor
+from generator.core.markup import Resolve, mentions, to_html, to_inline_html
+from generator.core.model import LANGS, Addition, Catalogue, CitedAt, Citation, Lang, Pattern, Source, Text
 from generator.core.pattern_map import render_map_svg
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -47,9 +44,9 @@ class Heading:
 class GeneratedPage:
     """One page of the site: where it lives in docs, what the site generator reads, the file to edit it in.
 
-    For a page the generator has written (`html` is set), `content` is only its front matter
-    (title, description) and `headings` its table of contents. Redirect pages are complete
-    HTML files in `content`.
+    For a page the generator has written (`html` is set), `meta` holds its plain-text title and
+    description (the adapter hands them to the site generator escaped) and `headings` its table of
+    contents; its `content` is empty. Redirect pages are complete HTML files in `content`.
     """
 
     path: str
@@ -57,6 +54,7 @@ class GeneratedPage:
     edit_path: str | None = None
     html: str | None = None
     headings: tuple[Heading, ...] = ()
+    meta: tuple[tuple[str, str], ...] = ()
 
 
 def lang_prefix(lang: Lang) -> str:
@@ -115,12 +113,6 @@ def heading_slug(title: str) -> str:
 
 
 _ANCHOR = re.compile(r"[a-z0-9-]+")
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|!])")
-
-
-def plain(value: str) -> str:
-    """A plain string (a title, an author) made inert in Markdown."""
-    return _MD_SPECIAL.sub(r"\\\1", value).replace("<", "&lt;").replace("{", "&#123;")
 
 
 class Renderer:
@@ -196,7 +188,7 @@ class Renderer:
             meta = {"title": pattern.title(lang), "description": pattern.summary(lang), "pattern": pattern.id}
             page = self._page("pattern.html.j2", pattern_page_path(pattern.id, lang), lang, meta, p=pattern,
                               changed=changed)
-            return GeneratedPage(page.path, page.content, pattern.path, page.html, page.headings)
+            return GeneratedPage(page.path, page.content, pattern.path, page.html, page.headings, page.meta)
 
         if self.memo is None:
             return render()
@@ -224,8 +216,7 @@ class Renderer:
     def _page(self, template: str, path: str, lang: Lang, meta: dict[str, str], **values: Any) -> GeneratedPage:
         self._headings = []
         html = self.env.get_template(template).render(page_path=path, lang=lang, L=LABELS[lang], **values)
-        front_matter = "".join(f"{key}: {_yaml_str(value)}\n" for key, value in meta.items())
-        return GeneratedPage(path, f"---\n{front_matter}---\n", html=html, headings=tuple(self._headings))
+        return GeneratedPage(path, "", html=html, headings=tuple(self._headings), meta=tuple(meta.items()))
 
     def _heading(self, level: int, heading_id: str, content: str) -> markupsafe.Markup:
         """A heading with its permalink, as the site's Markdown writes one; noted for the table of contents."""
@@ -340,16 +331,15 @@ class Renderer:
     def _md_inline(self, ctx: jinja2.runtime.Context, value: Text) -> markupsafe.Markup:
         return self._prose(ctx, value(ctx["lang"]), to_inline_html)
 
-    def _prose(self, ctx: jinja2.runtime.Context, text: str, convert: Callable[[str], str]) -> markupsafe.Markup:
-        """Pattern prose as HTML: made safe as Markdown first, [[id]] mentions linked from this page."""
-        def mention(inner: str) -> str:
-            pattern_id, at, words = parse_mention(inner)  # TEMPORARY, until markup's parser gives mentions
+    def _prose(self, ctx: jinja2.runtime.Context, text: str,
+               convert: Callable[[str, Resolve], str]) -> markupsafe.Markup:
+        """Pattern prose as sanitised HTML, its mentions linked from this page in its language."""
+        def resolve(pattern_id: str, section: str) -> tuple[str, str] | None:
             if pattern_id not in self.catalogue:
-                return plain(words or pattern_id)
-            shown = plain(words if words and words.strip() else self.catalogue[pattern_id].title(ctx["lang"]))
-            fragment = f"#{at}" if at and _ANCHOR.fullmatch(at) else ""  # validated; never more than an anchor
-            return f"[{shown}]({self._pattern_url(ctx, pattern_id)}{fragment})"
-        return markupsafe.Markup(convert(markdown.to_safe_markdown(text, mention)))
+                return None
+            fragment = f"#{section}" if section and _ANCHOR.fullmatch(section) else ""  # validated: an anchor only
+            return self._pattern_url(ctx, pattern_id) + fragment, self.catalogue[pattern_id].title(ctx["lang"])
+        return markupsafe.Markup(convert(text, resolve))
 
     @jinja2.pass_context
     def _link(self, ctx: jinja2.runtime.Context, pattern_id: str) -> markupsafe.Markup:
@@ -387,7 +377,7 @@ def _mentioned(pattern: Pattern) -> set[str]:
              pattern.resulting_context, pattern.rationale, *(use.summary for use in pattern.known_uses),
              *pattern.questions, *(a.text for a in pattern.additions),
              *(source.note for source in pattern.cited_sources)]
-    return {m.target for text in texts if text for lang in LANGS for m in find_mentions(text(lang))}
+    return {m.id for text in texts if text for lang in LANGS for m in mentions(text(lang))}
 
 
 def _stamp(directories: Sequence[Path]) -> tuple[tuple[str, int, int], ...]:
@@ -409,8 +399,10 @@ def _relative_dir(source_dir: str, target_dir: str) -> str:
 
 def render_scaffold(pattern_id: str, title_ko: str, title_en: str) -> str:
     """The text of a new pattern file: every field present and commented in both languages."""
+    # Autoescaping as everywhere: the file is YAML, so every value goes through yaml_str, whose
+    # JSON string is valid YAML and is marked safe; anything printed without it would show escaped.
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
-                             keep_trailing_newline=True, autoescape=False)
+                             keep_trailing_newline=True, autoescape=True)
     env.filters["yaml_str"] = _yaml_str
     return env.get_template("new-pattern.yaml.j2").render(id=pattern_id, title_ko=title_ko, title_en=title_en)
 
@@ -420,6 +412,6 @@ def _fill(label: str, **values: str) -> markupsafe.Markup:
     return markupsafe.escape(label).format(**values)
 
 
-def _yaml_str(value: str) -> str:
-    """A front-matter value: JSON strings are valid YAML and need no further escaping."""
-    return json.dumps(value, ensure_ascii=False)
+def _yaml_str(value: str) -> markupsafe.Markup:
+    """A YAML value: a JSON string is valid YAML and needs no further escaping."""
+    return markupsafe.Markup(json.dumps(value, ensure_ascii=False))

@@ -28,17 +28,15 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from generator.core import text as markdown
-from generator.core.loader import load_document
 from generator.core.i18n import LABELS
-from generator.core.model import Catalogue, Lang, Pattern, Text
-from generator.core.render import SECTIONS, anchor, lang_prefix
+from generator.core.loader import load_document
+from generator.core.markup import plain_words
+from generator.core.model import Catalogue, Lang, Pattern, Text, anchor
+from generator.core.render import SECTIONS, lang_prefix
 
 SYNONYMS = Path(__file__).parent / "search_synonyms.yaml"
 INDEX_VERSION = 2
 
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MARKUP = re.compile(r"[*_`#>|]+")
 # Runs of Latin letters and digits (a word to stem), of Hangul, and of anything else (a separator).
 _WORD = re.compile(r"[a-z0-9]+|[\uac00-\ud7a3\u3131-\u318e]+")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -103,11 +101,11 @@ def build_search_index(catalogue: Catalogue, lang: Lang) -> str:
 
 
 def _entry(p: Pattern, catalogue: Catalogue, lang: Lang) -> dict[str, Any]:
+    def title(pattern_id: str, section: str) -> tuple[str, str] | None:
+        return ("", catalogue[pattern_id].title(lang)) if pattern_id in catalogue else None
+
     def flat(value: Text) -> str:
-        mentioned = markdown.MENTION.sub(
-            lambda m: catalogue[m.group(1).strip()].title(lang) if m.group(1).strip() in catalogue else m.group(1),
-            value(lang))
-        return " ".join(_MARKUP.sub(" ", _LINK.sub(r"\1", mentioned)).split())
+        return plain_words(value(lang), title)
 
     def joined(values: list[str]) -> str:
         # One line per entry, so a phrase never runs from one situation into the next.

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
 
-from generator.core import text as markdown
+from generator.core import characters, markup
 from generator.core.findings import Finding, format_field
 from generator.core.loader import DataPath, Document
 
@@ -49,7 +49,24 @@ def _schema_validator(path: Path = SCHEMA_PATH) -> jsonschema.protocols.Validato
     import jsonschema  # imported only when a file fails the fast check: it is a tenth of start-up
 
     schema = _inlined_schema(path)
-    return jsonschema.validators.validator_for(json.loads(path.read_text(encoding="utf-8")))(schema)
+    base = jsonschema.validators.validator_for(json.loads(path.read_text(encoding="utf-8")))
+    # Editors read the schema's patterns as ECMA regexes, where `$` ends the value; Python's `$` also
+    # matches before a final newline, so "2020-01-01\n" would pass. fastjsonschema already reads `$`
+    # as the end; jsonschema is given the same meaning here.
+    return jsonschema.validators.extend(base, {"pattern": _whole_value_pattern})(schema)
+
+
+def _whole_value_pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[Any]:
+    import jsonschema
+
+    if validator.is_type(instance, "string") and not re.search(python_pattern(pattern), instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@cache
+def python_pattern(ecma_pattern: str) -> str:
+    """A schema pattern for Python's `re`, with `$` meaning the end of the value as it does in ECMA."""
+    return re.sub(r"(?<!\\)\$", r"\\Z", ecma_pattern)
 
 
 @cache
@@ -128,8 +145,12 @@ def _check_schema(doc: Document, schema: Path = SCHEMA_PATH) -> Iterator[Finding
         return
     except fastjsonschema.JsonSchemaException:
         pass
-    for error in _schema_validator(schema).iter_errors(doc.data):
+    errors = list(_schema_validator(schema).iter_errors(doc.data))
+    for error in errors:
         yield from _translate(doc, error)
+    if not errors:  # the two checks must agree; if they ever did not, the file still does not pass
+        yield _finding(doc, (), "does not match the format, but no detail could be found; "
+                       "run `patterns validate` and report this")
 
 
 def validate_retros(docs: list[Document], pattern_ids: set[str], today: dt.date | None = None) -> list[Finding]:
@@ -143,7 +164,7 @@ def validate_retros(docs: list[Document], pattern_ids: set[str], today: dt.date 
                                              f"got {_describe(doc, ())}"))
             continue
         findings += _check_schema(doc, RETRO_SCHEMA_PATH)
-        findings += _check_strings(doc)
+        findings += _check_strings(doc, RETRO_SCHEMA_PATH)
         date = doc.data.get("date")
         if isinstance(date, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
             problem = _date_problem(date, today)
@@ -307,41 +328,109 @@ def _contents(data: Any) -> tuple[list[tuple[DataPath, str]], list[tuple[DataPat
     return strings, texts
 
 
-def _check_strings(doc: Document) -> Iterator[Finding]:
+def _check_strings(doc: Document, schema: Path = SCHEMA_PATH) -> Iterator[Finding]:
+    """Every string value as parsed (after YAML's escapes): visible, NFC, not blank; prose as the site shows it."""
     strings, texts = _contents(doc.data)
-    # One look at all the file's text first, joined by U+0000 (which never composes with a
-    # neighbour and is not invisible here): most files have nothing to report, and then each
-    # string needs only the markup check.
-    whole = "\0".join(value for _, value in strings)
+    # One look at all the file's text first, joined by spaces (which never compose with a neighbour):
+    # most files have nothing to report, and then each string needs only the cheaper checks.
+    whole = " ".join(value for _, value in strings)
     decomposed = not unicodedata.is_normalized("NFC", whole)
-    invisible = bool(markdown.invisible_characters(whole))
+    unusual = bool(characters.control_characters(whole) or characters.invisible_characters(whole))
+    kinds = _field_kinds(schema)
     for path, value in strings:
+        kind = kinds.get(_shape(path), "line")
+        is_prose = kind == "prose"
         if decomposed and not unicodedata.is_normalized("NFC", value):
             yield _finding(doc, path, "expected NFC text, got decomposed (NFD) characters, as some macOS tools "
                            "write Hangul; re-type the text or normalise the file to NFC")
-        for char, name in markdown.invisible_characters(value)[:1] if invisible else ():
-            yield _finding(doc, path, f"expected visible text, got the invisible character {name}; delete it",
-                           snippet=char)
-        if not markdown.may_hold_markup(value):
+        if value and not value.strip():
+            yield _finding(doc, path, f"expected non-empty text, got only blanks ('{value}')")
             continue
-        for tag in markdown.raw_html(value)[:1]:
-            yield _finding(doc, path, f"expected Markdown, got raw HTML '{tag}'; remove it, or put it in "
-                           "`backticks` to show it as code", snippet=tag)
-        for attrs in markdown.attribute_lists(value)[:1]:
-            yield _finding(doc, path, f"expected Markdown, got an attribute list '{attrs}', which would set "
-                           "HTML attributes; remove it", snippet=attrs)
-        for link in markdown.links(value):
-            scheme = markdown.scheme(link.target)
-            if link.is_image:
-                yield _finding(doc, path, f"expected no images, got '{link.target}'; an image loads from another "
-                               "host when the page opens (a privacy leak); link to it instead", snippet=link.target)
-            elif scheme not in markdown.SAFE_SCHEMES:
-                yield _finding(doc, path, f"expected an http(s) or mailto link, got '{link.target}'"
-                               + ("; to link a pattern, write [[its-id]]" if not scheme else ""), snippet=link.target)
+        if unusual or (kind == "line" and ("\n" in value or "\r" in value or "\t" in value)):
+            yield from _check_characters(doc, path, value, one_line=kind == "line")
+        if is_prose:
+            yield from _check_prose(doc, path, value)
     for path, obj in texts:
         if "ko" in obj and "en" not in obj:
-            yield _finding(doc, path, "English text is missing; add `en:` (the English page shows the "
-                           "Korean text until then)", "warning")
+            if path == ("title",):
+                yield _finding(doc, path, "English title is missing; add `en:` (the English site cannot show "
+                               "the pattern without it)")
+            else:
+                yield _finding(doc, path, "English text is missing; add `en:` (the English page shows the "
+                               "Korean text until then)", "warning")
+
+
+def _check_characters(doc: Document, path: DataPath, value: str, one_line: bool) -> Iterator[Finding]:
+    """The first control or invisible character of a value, named with its field."""
+    for char in characters.control_characters(value, one_line)[:1]:
+        if char in "\t\n\r":
+            yield _finding(doc, path, f"expected one line of text, got {characters.describe(char)}; "
+                           "write it on one line")
+        else:
+            yield _finding(doc, path, f"expected visible text, got {characters.describe(char)}; delete it "
+                           "(it is invisible in most editors)")
+    for char in characters.invisible_characters(value)[:1]:
+        yield _finding(doc, path, f"expected visible text, got {characters.describe(char)}; delete it",
+                       snippet=char)
+
+
+def _check_prose(doc: Document, path: DataPath, value: str) -> Iterator[Finding]:
+    """Markup the site will show as text (the parser has no HTML), and links it will not make."""
+    reported: set[str] = set()
+    for problem in markup.problems(value):
+        if problem.kind in reported:
+            continue
+        reported.add(problem.kind)
+        where = value.split("\n")[problem.line] if problem.found not in value else problem.found
+        if problem.kind == "html":
+            yield _finding(doc, path, f"expected Markdown, got raw HTML '{problem.found}', which the site shows "
+                           "as text; remove it, or put it in `backticks` to show it as code", snippet=where)
+        elif problem.kind == "image":
+            yield _finding(doc, path, f"expected no images, got '{problem.found}'; an image loads from another "
+                           "host when the page opens (a privacy leak); link to it instead", snippet=where)
+        else:
+            relative = ":" not in problem.found.split("/")[0]
+            yield _finding(doc, path, f"expected an http(s) or mailto link, got '{problem.found}'"
+                           + ("; to link a pattern, write [[its-id]]" if relative else ""), snippet=where)
+
+
+def _shape(path: DataPath) -> tuple[str, ...]:
+    """A value's path with list positions as '*': ('forces', 2, 'en') -> ('forces', '*', 'en')."""
+    return tuple("*" if isinstance(part, int) else part for part in path)
+
+
+@cache
+def _field_kinds(schema_path: Path) -> dict[tuple[str, ...], str]:
+    """Each string field of a schema by shape: "prose" (Markdown, `$defs/prose`), "checked" (a pattern or
+    choices say what it may hold, and their findings say it better), else "line" (one line of plain text).
+
+    References are followed into sibling files, as `_inline_refs` follows them.
+    """
+    found: dict[tuple[str, ...], str] = {}
+
+    def visit(node: Any, at: tuple[str, ...], where: Path, seen: frozenset[str]) -> None:
+        if not isinstance(node, dict):
+            return
+        ref = node.get("$ref", "")
+        if "#/$defs/" in ref:
+            file, name = ref.split("#/$defs/")
+            target = where.parent / file if file else where
+            if name == "prose":
+                found[at] = "prose"
+            elif f"{target}#{name}" not in seen:
+                definition = _schema_file(target)["$defs"][name]
+                visit({**definition, **{k: v for k, v in node.items() if k != "$ref"}}, at, target,
+                      seen | {f"{target}#{name}"})
+            return
+        if "pattern" in node or "enum" in node:
+            found[at] = "checked"
+        for name, sub in node.get("properties", {}).items():
+            visit(sub, (*at, name), where, seen)
+        if isinstance(node.get("items"), dict):
+            visit(node["items"], (*at, "*"), where, seen)
+
+    visit(_schema_file(schema_path), (), schema_path, frozenset())
+    return found
 
 
 def _date_problem(date: str, today: dt.date) -> str:

@@ -47,6 +47,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import markupsafe
 import yaml
 
 from generator.core.model import LANGS
@@ -152,7 +153,7 @@ def plain_project(project: Path, directory: Path) -> Path:
     generates (`Renderer.pages()`, the search indexes, the data files, with the same
     last-changed dates) are taken from the plugin's own `on_files` and written into docs/ as
     ordinary files; a page whose HTML the generator wrote becomes a Markdown file of its front
-    matter and that HTML (Markdown passes HTML through). Both builds therefore produce the same
+    matter (its escaped title and description) and that HTML (Markdown passes HTML through). Both builds therefore produce the same
     site (checked file by file), and the difference between them is what running the generator
     inside MkDocs costs.
     """
@@ -174,8 +175,10 @@ def plain_project(project: Path, directory: Path) -> Path:
         page = written.get(file.src_uri)
         if page is None:
             target.write_bytes(file.content_bytes)
-        else:
-            target.write_text(f"{page.content}\n{page.html}", encoding="utf-8")
+        else:  # the front matter as the plugin hands it over: escaped, since Material prints it raw
+            meta = "".join(f"{key}: {json.dumps(str(markupsafe.escape(value)), ensure_ascii=False)}\n"
+                           for key, value in page.meta)
+            target.write_text(f"---\n{meta}---\n{page.html}", encoding="utf-8")
 
     text = (project / "mkdocs.yml").read_text(encoding="utf-8")
     # No `plugins:` at all would mean MkDocs' default search plugin; an empty list means none.

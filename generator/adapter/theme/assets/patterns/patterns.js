@@ -113,8 +113,8 @@
     var status = root.querySelector(".situation-finder__status");
     var groups = Array.prototype.slice.call(document.querySelectorAll(".situation-group"));
     var container = groups.length ? groups[0].parentNode : null;
-    var byId = {};
-    groups.forEach(function (g) { byId[g.getAttribute("data-pattern")] = g; });
+    var byId = new Map();
+    groups.forEach(function (g) { byId.set(g.getAttribute("data-pattern"), g); });
     var prepared = null;  // one promise of the prepared index, however fast the reader types
 
     function idOf(url) { return url.replace(/\/$/, "").split("/").pop(); }
@@ -124,7 +124,7 @@
       var best = results.length ? results[0].score : 0;
       var shown = 0;
       results.forEach(function (r) {
-        var g = byId[idOf(r.doc.url)];
+        var g = byId.get(idOf(r.doc.url));
         if (!g || r.score < best * 0.4 || shown >= 5) return;
         g.hidden = false; shown++;
         container.appendChild(g);
@@ -177,8 +177,11 @@
     if (printButton) printButton.addEventListener("click", function () { window.print(); });
     if (!ids.length) { sheet.textContent = sheet.getAttribute("data-empty"); return; }
     fetch(sheet.getAttribute("data-source")).then(function (r) { return r.json(); }).then(function (data) {
+      /* Ids come from the address: only the data's own keys count, so "__proto__" or "constructor"
+       * is an unknown pattern like any other, never something inherited from Object. */
+      var patterns = new Map(Object.keys(data).map(function (key) { return [key, data[key]]; }));
       ids.forEach(function (id) {
-        var p = data[id];
+        var p = patterns.get(id);
         var section = document.createElement("section");
         section.className = "retro-sheet__pattern";
         section.setAttribute("data-pattern", id);

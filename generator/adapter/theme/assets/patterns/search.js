@@ -45,12 +45,12 @@
   /* Vowel contractions at the end of a stem: 친해져 → 친해지, 해 → 하, 봐 → 보. */
   var UNCONTRACT = { "해": "하", "져": "지", "쳐": "치", "려": "리", "혀": "히", "봐": "보", "줘": "주", "둬": "두",
     "돼": "되", "써": "쓰", "꺼": "끄", "워": "우", "와": "오", "켜": "키", "겨": "기", "뎌": "디", "텨": "티" };
-  var STOP_KO = {};
+  var STOP_KO = Object.create(null);  // looked up with the reader's words: "constructor" is no stop word
   ("우리 우린 저희 제가 저는 나는 내가 너무 정말 진짜 좀 그냥 어떻게 어떡 뭐 뭘 무엇 왜 이거 그거 저거 이런 그런 " +
    "저런 이 그 저 것 거 수 때 등 및 할까 하나 해야 하면 있 없 않 안 싶 같 되 돼 하 해 한 방법 경우 대해 관련 " +
    "가 오 주 제 법 마라 말라 마세요 말고 보지 봐요 보면 봐야 뭔가 어떤 무슨 그리고 그런데 근데 하지만 그래서 " +
    "엄청 매우 아주 많이 조금 항상 맨날 누구 누가 언제 어디 자꾸 계속 또 다 더 잘 해버렸 되나 되나요 하나요 할까요 어떻게요").split(" ").forEach(function (w) { STOP_KO[w] = 1; });
-  var STOP_EN = {};
+  var STOP_EN = Object.create(null);
   ("the a an of to and or is are was were be been being am in on for with we i it its my our they their them " +
    "at by about what how do does did doing this that these those me us you your he she his her him from into " +
    "than then there here so if not no don doesn didn isn aren wasn cannot t s ve re ll d m should would " +
