@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from conftest import FIXTURES, build_site, copy_project, serve
-from generator.core import catalogue, validate
+from generator.core import bibliography, catalogue, validate
 from generator.core.site_scan import scan_site
 from hostile import Guard, payloads
 
@@ -32,22 +32,36 @@ def _filler(values: list[str]) -> Iterator[str]:
         yield "plain words"
 
 
+def _sources(index: int, take: Iterator[str]) -> list[dict[str, object]]:
+    """Two bibliography entries of one pattern, every text of them hostile."""
+    def text() -> dict[str, str]:
+        return {"ko": next(take), "en": next(take)}
+
+    return [{"key": f"src-{index}-{n}", "kind": "book" if n else "blog-post", "lang": "en" if n else "ko",
+             "title": next(take)[:300], "title_en": next(take)[:300], "author": next(take)[:300],
+             "container": next(take)[:300], "editors": next(take)[:300], "publisher": next(take)[:200],
+             "date": "2020-05", "pages": "1–300", "note": text(),
+             "url": "https://example.com/\"><img/src=x/onerror=alert(9)>'"} for n in range(2)]
+
+
 def _pattern(index: int, take: Iterator[str], ids: list[str]) -> dict[str, object]:
     def text() -> dict[str, str]:
         return {"ko": next(take), "en": next(take)}
 
+    def cite(n: int) -> dict[str, object]:
+        return {"source": f"src-{index}-{n}", "section": text(), **({"pages": "12–14"} if n else {})}
+
     pid = ids[index]
-    sources = [{"key": f"src-{n}", "title": next(take), "author": next(take), "container": next(take),
-                "publisher": next(take), "pages": next(take)[:50], "note": text(),
-                "url": "https://example.com/\"><img/src=x/onerror=alert(9)>'"} for n in range(2)]
     return {
         "id": pid, "order": index + 1, "status": "candidate" if index % 2 else "established",
         "title": text(), "aliases": [text() for _ in range(3)], "summary": text(), "note": text(),
         "problem": text(), "context": text(), "forces": [text() for _ in range(4)], "solution": text(),
         "resulting_context": text(), "rationale": text(),
-        "known_uses": [{"title": text(), "summary": text(), "source": f"src-{n}", "locator": next(take)[:100],
+        "additions": [{"section": section, **text(), "cite": [cite(n)]}
+                      for n, section in enumerate(("solution", "forces"))],
+        "known_uses": [{"id": f"use-{n}", "title": text(), "summary": text(), "cite": [cite(n)],
                         "kind": "use" if n else "counterexample"} for n in range(2)],
-        "sources": sources, "origin": {"source": "src-0", "locator": next(take)[:100]},
+        "origin": cite(1),
         "builds_on": ids[:index][-2:], "see_also": ids[index + 1 :][:1], "tags": [text() for _ in range(2)],
         "situations": [text() for _ in range(6)], "questions": [text() for _ in range(4)],
     }
@@ -61,6 +75,8 @@ def _project(root: Path, values: list[str]) -> tuple[Path, list[str]]:
         old.unlink()
     ids = ["first-contact", *(f"hostile-{n}" for n in range(1, PATTERNS))]
     take = _filler(values)
+    sources = [source for index in range(len(ids)) for source in _sources(index, take)]
+    (project / "patterns" / "bibliography.yaml").write_text(json.dumps({"sources": sources}, indent=1), encoding="utf-8")
     for index, pid in enumerate(ids):
         (project / "patterns" / f"{pid}.yaml").write_text(json.dumps(_pattern(index, take, ids)),
                                                           encoding="utf-8")
@@ -76,8 +92,11 @@ def _project(root: Path, values: list[str]) -> tuple[Path, list[str]]:
 @pytest.fixture
 def unvalidated_text(monkeypatch: pytest.MonkeyPatch) -> None:
     """The validator with its text checks off: characters, HTML, links and mentions are not looked at."""
-    monkeypatch.setattr(validate, "_check_strings", lambda doc, schema=validate.SCHEMA_PATH: iter(()))
+    unchecked = lambda doc, schema=validate.SCHEMA_PATH: iter(())  # noqa: E731
+    monkeypatch.setattr(validate, "_check_strings", unchecked)
+    monkeypatch.setattr(bibliography, "_check_strings", unchecked)
     monkeypatch.setattr(catalogue, "check_across", lambda docs: [])
+    monkeypatch.setattr(catalogue, "check_mentions", lambda docs, bibliography=None: [])
 
 
 def test_there_are_over_a_thousand_distinct_values() -> None:
@@ -96,7 +115,7 @@ def test_hostile_values_in_every_field_never_run_load_or_break_a_page(tmp_path: 
         site = build_site(project)  # raises if the build's own scan of the site finds anything
         assert scan_site(site, own_host="patterns.example.com") == []  # the fixture's site_url
         pages = [f"{lang}{path}" for lang in ("", "en/") for path in (
-            *(f"patterns/{pid}/" for pid in ids), "", "patterns/", "start/", "overview/", "cards/", "tags/",
+            *(f"patterns/{pid}/" for pid in ids), "", "patterns/", "start/", "overview/", "cards/", "tags/", "sources/",
             "situations/", "map/", f"retro/?p={','.join(ids)}")]
         with serve(site) as base:
             guard = Guard(page, base)

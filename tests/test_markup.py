@@ -139,8 +139,9 @@ def test_a_mention_inside_a_link_makes_no_nested_link() -> None:
 
 
 def test_mentions_are_listed_in_order_and_code_is_not_a_mention() -> None:
-    assert markup.mentions("[[a]] then [[b#forces|these]] and `[[c]]`\n\n    [[d]]\n\n[[e#problem]]") == [
-        markup.Mention("a", "", ""), markup.Mention("b", "forces", "these"), markup.Mention("e", "problem", "")]
+    assert markup.mentions("[[a]] then [[b#forces|these]] and `[[c]]`\n\n    [[d]]\n\n[[e#problem]]를") == [
+        markup.Mention("a", "", "", "a", " "), markup.Mention("b", "forces", "these", "b#forces|these", " "),
+        markup.Mention("e", "problem", "", "e#problem", "를")]
     assert markup.mentions("no mention [x] [[]] [[ |words]]") == []
 
 

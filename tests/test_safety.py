@@ -168,20 +168,22 @@ def test_github_annotations_escape_their_properties_and_data() -> None:
 def test_values_with_a_trailing_newline_do_not_pass_a_pattern(mini_project: Path, monkeypatch: pytest.MonkeyPatch,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     path = mini_project / "patterns/first-contact.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace('date: "2020-05"', 'date: "2999-13-45\\n"')
-                    .replace("builds_on: []", 'builds_on: []\nformer_ids: ["old-trust\\n", "index"]'),
-                    encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("builds_on: []", 'builds_on: []\nformer_ids: ["old-trust\\n", "index"]'), encoding="utf-8")
+    bibliography = mini_project / "patterns/bibliography.yaml"
+    text = bibliography.read_text(encoding="utf-8")
+    bibliography.write_text(text.replace('date: "2020-05"', 'date: "2999-13-45\\n"'), encoding="utf-8")
     (mini_project / "retros/2026-10-02-support.yaml").write_text(
         'date: "9999-99-99\\n"\nteam: support\npatterns: [first-contact]\n', encoding="utf-8")
     monkeypatch.chdir(mini_project)
     assert main(["validate"]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        "patterns/first-contact.yaml:27: sources[0].date: expected an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD), "
+        "patterns/bibliography.yaml:11: sources[0].date: expected an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD), "
         "got '2999-13-45\\x0a'",
-        "patterns/first-contact.yaml:29: former_ids[0]: expected an id of lowercase ASCII letters and digits joined "
+        "patterns/first-contact.yaml:25: former_ids[0]: expected an id of lowercase ASCII letters and digits joined "
         "by single hyphens (like build-trust), got 'old-trust\\x0a'",
-        "patterns/first-contact.yaml:29: former_ids[1]: 'index' is reserved (it names a page of the site or a "
-        "device on Windows); a former id cannot redirect from it, so remove it",
+        "patterns/first-contact.yaml:25: former_ids[1]: 'index' is reserved (it names a page of the site or a "
+        "device on Windows); its address cannot redirect here, remove it",
         "retros/2026-10-02-support.yaml:1: date: expected an ISO 8601 date (YYYY-MM-DD), got '9999-99-99\\x0a'",
     ]
 

@@ -35,7 +35,8 @@ def check_bibliography(doc: Document, today: dt.date) -> list[Finding]:
     if not isinstance(doc.data, dict):
         return [_finding(doc, (), f"expected a mapping with a list of sources (sources: [- key: …]), "
                                   f"got {_describe(doc, ())}")]
-    return [*_check_schema(doc, BIBLIOGRAPHY_SCHEMA_PATH), *_check_strings(doc), *_check_entries(doc, today)]
+    return [*_check_schema(doc, BIBLIOGRAPHY_SCHEMA_PATH), *_check_strings(doc, BIBLIOGRAPHY_SCHEMA_PATH),
+            *_check_entries(doc, today)]
 
 
 def _check_entries(doc: Document, today: dt.date) -> Iterator[Finding]:

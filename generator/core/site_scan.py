@@ -35,7 +35,10 @@ _HEADINGS = {f"h{n}": {"id"} for n in range(1, 7)}
 CONTENT_ELEMENTS: dict[str, set[str]] = {
     # prose (generator/core/sanitize.py), the pages' own markup and the hand-written pages
     "p": set(), "br": set(), "em": set(), "strong": set(), "code": set(), "pre": set(), "hr": set(),
-    "ul": set(), "ol": {"start"}, "li": set(), "blockquote": set(), "a": {"href", "rel", "hreflang"},
+    "ul": set(), "ol": {"start"}, "blockquote": set(), "a": {"href", "rel", "hreflang"},
+    # the bibliography: titles of works, and entries that citations link to (#source-<key>); prose
+    # never carries an id (the sanitiser drops them), so the ids here are the generator's own
+    "cite": set(), "li": {"id"},
     "div": set(), "span": set(), "section": set(), "article": set(), "sup": set(), "sub": set(),
     "table": set(), "thead": set(), "tbody": set(), "tr": set(), "th": {"style"}, "td": {"style"},
     **_HEADINGS,
