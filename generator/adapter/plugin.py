@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import jinja2
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import TableOfContents, get_toc
+from mkdocs.utils import CountHandler
 
 from generator.core.catalogue import FileCache, read_catalogue
 from generator.adapter.config import PatternsConfig
+from generator.adapter.publish import Publication, PublishError, disk_problem
 from generator.core.history import last_changed
 from generator.core.model import Catalogue
 from generator.core.output import PARALLEL_FROM, render_site
@@ -32,6 +36,7 @@ log = get_plugin_logger(__name__)
 THEME = Path(__file__).parent / "theme"
 # MkDocs' build runs no other threads, so the generator may fork there; the preview server runs several.
 FORK_SAFE_COMMANDS = ("build", "gh-deploy")
+ENGINE_LOGGER = BasePlugin.__module__.split(".")[0]  # "properdocs" or "mkdocs": where strict mode counts warnings
 
 
 class PatternsPlugin(BasePlugin[PatternsConfig]):
@@ -47,6 +52,7 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         self.nav: Navigation | None = None
         self.written: dict[str, GeneratedPage] = {}  # pages whose HTML the generator wrote, by src_uri
         self.command: str | None = None
+        self.publishing: _Publishing | None = None  # this build's fresh folder, until it is swapped in
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup makes MkDocs keep this plugin between the rebuilds of `serve`,
@@ -59,9 +65,26 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         self.page_memo = PageMemo() if serving else None
         self.output_cache = OutputCache() if serving else None
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        # Validation happens here, before MkDocs cleans site_dir, so a failed build leaves
-        # the previous site untouched.
+    @event_priority(100)  # first, so every later on_config and the whole build write into the fresh folder
+    def _on_config_publish(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.publishing:  # an earlier build in this process was stopped without an error event
+            self._abandon()
+        if self.command == "serve":
+            return config  # the preview builds into its own temporary folder and serves it as it is
+        try:
+            publication = Publication.start(Path(config.site_dir), self.config.publish_wait, log.info)
+        except PublishError as e:
+            raise PluginError(str(e)) from None
+        # Strict mode aborts after on_post_build if anything warned; such a build must not replace the site.
+        warnings = CountHandler(level=logging.WARNING)
+        logging.getLogger(ENGINE_LOGGER).addHandler(warnings)
+        self.publishing = _Publishing(publication, config, config.site_dir, warnings)
+        # MkDocs cleans and writes config.site_dir: from here on, that is the fresh folder.
+        config.site_dir = str(publication.building)
+        return config
+
+    def _on_config_read(self, config: MkDocsConfig) -> MkDocsConfig:
+        # Validation happens before anything is written, so a failed build leaves the previous site untouched.
         root = _project_root(config)
         retros = Path(self.config.retros_dir)
         reading = read_catalogue(Path(self.config.patterns_dir), root, retros if retros.is_dir() else None,
@@ -76,6 +99,8 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         # Our templates go after a project's custom_dir, before Material's own.
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
         return config
+
+    on_config = CombinedEvent(_on_config_publish, _on_config_read)
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.catalogue is not None
@@ -147,12 +172,57 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
             self.output_cache.keep(output, page)
         return output
 
-    def on_post_build(self, config: MkDocsConfig) -> None:
+    def _on_post_build_caches(self, config: MkDocsConfig) -> None:
         if self.page_cache:
             self.page_cache.end_build()
         if self.output_cache:
             self.output_cache.end_build()
             log.debug(f"{self.output_cache.replayed} unchanged page(s) given again without rendering")
+
+    # -1000: below -100, the "last" of MkDocs' recommended range, where Material's offline plugin
+    # runs. The swap is the build's point of no return: every other plugin's on_post_build (the
+    # search index, the output scan) must have written and checked the fresh folder before it, and
+    # nothing may write after it, into a folder that then holds the previous site being removed.
+    @event_priority(-1000)
+    def _on_post_build_publish(self, config: MkDocsConfig) -> None:
+        publishing = self.publishing
+        if publishing is None:
+            return
+        if config.strict and publishing.warnings.get_counts():
+            log.info(f"Warnings in strict mode: {publishing.publication.site} was not replaced.")
+            self._abandon()  # MkDocs aborts the build right after this event
+            return
+        self._stop_publishing()
+        try:
+            publishing.publication.publish(log.warning)
+        except PublishError as e:
+            raise PluginError(str(e)) from None
+
+    on_post_build = CombinedEvent(_on_post_build_caches, _on_post_build_publish)
+
+    @event_priority(-1000)  # last: it may raise the one-line error that replaces the engine's traceback
+    def on_build_error(self, *, error: Exception) -> None:
+        publishing = self.publishing
+        if publishing is None:
+            return
+        self._abandon()
+        problem = disk_problem(error, publishing.publication.site) if isinstance(error, OSError) else None
+        if problem:
+            raise PluginError(problem) from error
+
+    def _abandon(self) -> None:
+        """Remove the fresh folder of a build that will not be published, and release the site."""
+        publishing = self._stop_publishing()
+        if publishing:
+            publishing.publication.abandon()
+
+    def _stop_publishing(self) -> _Publishing | None:
+        """Give the configuration its own site_dir back (gh-deploy reads it after the build)."""
+        publishing, self.publishing = self.publishing, None
+        if publishing:
+            publishing.config.site_dir = publishing.site_dir
+            logging.getLogger(ENGINE_LOGGER).removeHandler(publishing.warnings)
+        return publishing
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: object) -> LiveReloadServer:
         server.watch(self.config.patterns_dir)
@@ -163,6 +233,16 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         if self.config.templates_dir:
             server.watch(self.config.templates_dir)
         return server
+
+
+@dataclass(frozen=True)
+class _Publishing:
+    """A build that publishes when it succeeds: its fresh folder, and what to give back to MkDocs after."""
+
+    publication: Publication
+    config: MkDocsConfig
+    site_dir: str  # the configuration's own site folder
+    warnings: CountHandler  # what strict mode will count
 
 
 def _project_root(config: MkDocsConfig) -> Path:
