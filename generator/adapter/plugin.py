@@ -19,6 +19,8 @@ from mkdocs.utils import CountHandler
 from generator.core.catalogue import FileCache, read_catalogue
 from generator.adapter.config import PatternsConfig
 from generator.adapter.publish import Publication, PublishError, disk_problem
+from generator.core.findings import Finding, errors_in
+from generator.core.findings_page import render_findings_page
 from generator.core.history import last_changed
 from generator.core.model import Catalogue
 from generator.core.output import PARALLEL_FROM, render_site
@@ -53,6 +55,7 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         self.written: dict[str, GeneratedPage] = {}  # pages whose HTML the generator wrote, by src_uri
         self.command: str | None = None
         self.publishing: _Publishing | None = None  # this build's fresh folder, until it is swapped in
+        self.shown_findings: list[Finding] | None = None  # preview only: the errors the preview shows instead
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup makes MkDocs keep this plugin between the rebuilds of `serve`,
@@ -91,9 +94,18 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
                                  parallel=self.command in FORK_SAFE_COMMANDS, cache=self.file_cache)
         for finding in reading.findings:
             (log.error if finding.severity == "error" else log.warning)(str(finding))
+        self.shown_findings = None
         if reading.catalogue is None:
-            errors = sum(f.severity == "error" for f in reading.findings)
-            raise PluginError(f"{errors} problem(s) in pattern files; nothing was built. "
+            errors = errors_in(reading.findings)
+            if self.command == "serve":
+                # The preview server makes every request wait for a build that succeeds; so this build
+                # succeeds, with a site that shows the problems on every page (see _on_post_build_publish).
+                log.error(f"{len(errors)} problem(s) in pattern files; the preview shows them on every page "
+                          "until they are fixed.")
+                self.shown_findings = errors
+                config.nav = None  # the pages the navigation names are not built meanwhile
+                return config
+            raise PluginError(f"{len(errors)} problem(s) in pattern files; nothing was built. "
                               "Fix them, or run `patterns validate` to see them again.")
         self.catalogue = reading.catalogue
         # Our templates go after a project's custom_dir, before Material's own.
@@ -103,6 +115,8 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
     on_config = CombinedEvent(_on_config_publish, _on_config_read)
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        if self.shown_findings is not None:
+            return Files([])  # the preview shows the problems alone: see _on_config_read
         assert self.catalogue is not None
         root = _project_root(config)
         toc = config.mdx_configs.get("toc", {})
@@ -185,6 +199,11 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
     # nothing may write after it, into a folder that then holds the previous site being removed.
     @event_priority(-1000)
     def _on_post_build_publish(self, config: MkDocsConfig) -> None:
+        if self.shown_findings is not None:
+            page = render_findings_page(self.shown_findings).encode("utf-8")
+            for name in ("index.html", "404.html"):  # the server answers every unknown address with 404.html
+                (Path(config.site_dir) / name).write_bytes(page)
+            return
         publishing = self.publishing
         if publishing is None:
             return
