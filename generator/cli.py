@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import unicodedata
@@ -79,12 +80,14 @@ def validate(directory: Path, paths: Sequence[Path], style: str, retros: Path | 
     if not directory.is_dir():
         print(f"patterns: no folder {directory}; run from the repository root or pass --dir", file=sys.stderr)
         return 2
-    root = directory.resolve().parent
+    # Not resolved: a patterns/ that is a link to somewhere else must be seen as one.
+    directory = Path(os.path.abspath(directory))
+    root = directory.parent
     wanted = {_display(p, root) for p in paths}
     missing = [p for p in paths if not p.exists()]
     for p in missing:
         print(f"{p}: no such file", file=sys.stderr)
-    reading = read_catalogue(directory.resolve(), root, retros.resolve() if retros and retros.is_dir() else None,
+    reading = read_catalogue(directory, root, Path(os.path.abspath(retros)) if retros and retros.is_dir() else None,
                              parallel=True)  # this command runs no other threads, so it may fork
     shown = [f for f in reading.findings if not wanted or f.path in wanted]
     for finding in shown:
@@ -99,7 +102,7 @@ def validate(directory: Path, paths: Sequence[Path], style: str, retros: Path | 
 
 def _display(path: Path, root: Path) -> str:
     try:
-        return path.resolve().relative_to(root).as_posix()
+        return Path(os.path.abspath(path)).relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
 

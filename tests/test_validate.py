@@ -151,9 +151,9 @@ def test_yml_extension_and_symlink_are_reported(tmp_path: Path) -> None:
     (patterns / "linked.yaml").symlink_to(BASE[1])
     (patterns / "has space.yaml").write_text(BASE[0].read_text(encoding="utf-8"), encoding="utf-8")
     messages = [str(f) for f in read_catalogue(patterns, tmp_path).findings]
-    assert "patterns/linked.yaml: is a symbolic link; pattern files must be regular files inside the repository" \
-        in messages
-    assert "patterns/other.yml: pattern files end in .yaml; rename it to other.yaml" in messages
+    assert ("patterns/linked.yaml: is a symbolic link, so it is not read; files in patterns/ must be regular files "
+            "ending in .yaml") in messages
+    assert "patterns/other.yml: files in patterns/ end in .yaml, in lower case; rename it to other.yaml" in messages
     assert ("patterns/has space.yaml: file name 'has space.yaml' is not a valid id: use lowercase ASCII letters "
             "and digits joined by hyphens, like build-trust.yaml") in messages
 
