@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from generator.core.findings import Finding, PatternError, errors_in
 from generator.core.fork import map_in_two
-from generator.core.loader import Document, load_directory, load_document, pattern_files
+from generator.core.loader import Document, load_directory, load_document, pattern_files, possible_ids
 from generator.core.validate import check_across, check_document, validate_retros
 
 if TYPE_CHECKING:
@@ -88,10 +88,14 @@ def read_catalogue(directory: Path, root: Path, retros_dir: Path | None = None, 
     if cache:
         cache.keep_only({path for path, _ in files})
     docs = [doc for doc, _ in results if doc is not None]
-    findings += [finding for _, file_findings in results for finding in file_findings] + check_across(docs)
+    # A file that cannot be read is reported once, by itself; references to the ids it may hold are not
+    # reported as unknown in the files that make them.
+    unreadable = {pid: display for (path, display), (doc, _) in zip(files, results) if doc is None
+                  for pid in possible_ids(path)}
+    findings += [finding for _, file_findings in results for finding in file_findings] + check_across(docs, unreadable)
     retro_docs, retro_findings = load_directory(retros_dir, root) if retros_dir else ([], [])
     ids = {d.data["id"] for d in docs if isinstance(d.data, dict) and isinstance(d.data.get("id"), str)}
-    findings = sorted(set(findings + retro_findings + validate_retros(retro_docs, ids)))
+    findings = sorted(set(findings + retro_findings + validate_retros(retro_docs, ids, unreadable=unreadable)))
     return Reading(findings, docs, retro_docs)
 
 

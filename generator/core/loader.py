@@ -175,6 +175,19 @@ def _entry_problem(entry: os.DirEntry[str], folder: str) -> tuple[str, str] | No
                       f"{folder}/ are"
 
 
+def possible_ids(path: Path) -> set[str]:
+    """The ids a file that could not be read may hold: its name's, and what an `id:` line in it says."""
+    ids = {path.name.rpartition(".")[0] or path.name}
+    try:
+        raw = _read_regular_file(path, "")
+    except (OSError, PatternError):
+        return ids
+    return ids | {m.decode("ascii") for m in _ID_LINE.findall(raw.replace(b"\r", b"\n"))}
+
+
+_ID_LINE = re.compile(rb"^id:[ \t]*[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)[\"']?[ \t]*(?:#.*)?$", re.M)
+
+
 def _display(path: Path, root: Path) -> str:
     try:
         return path.relative_to(root).as_posix()

@@ -93,9 +93,18 @@ def check_document(doc: Document, today: dt.date) -> list[Finding]:
     return list(_check_document(doc, today))
 
 
-def check_across(docs: list[Document]) -> list[Finding]:
-    """The findings that need all files at once (ids, former ids, tags)."""
-    return list(_check_across([doc for doc in docs if isinstance(doc.data, dict)]))
+def check_across(docs: list[Document], unreadable: dict[str, str] | None = None) -> list[Finding]:
+    """The findings that need all files at once (ids, former ids, tags).
+
+    `unreadable` maps the ids that files which could not be read may hold to those files: a
+    reference to one of them is not reported as unknown, since the fault is in that file.
+    """
+    return list(_check_across([doc for doc in docs if isinstance(doc.data, dict)], unreadable or {}))
+
+
+def _unreadable_reference(written: str, file: str) -> str:
+    """What to say of a reference (as written) to an id that only a file that could not be read may hold."""
+    return f"refers to '{written}', which may be the id of the unreadable file {file}; fix that file first"
 
 
 def _finding(doc: Document, path: DataPath, message: str, severity: str = "error", snippet: str = "") -> Finding:
@@ -124,9 +133,11 @@ def _check_schema(doc: Document, schema: Path = SCHEMA_PATH) -> Iterator[Finding
         yield from _translate(doc, error)
 
 
-def validate_retros(docs: list[Document], pattern_ids: set[str], today: dt.date | None = None) -> list[Finding]:
+def validate_retros(docs: list[Document], pattern_ids: set[str], today: dt.date | None = None,
+                    unreadable: dict[str, str] | None = None) -> list[Finding]:
     """Findings for retrospective records: their own format, real past dates, known pattern ids."""
     today = today or dt.date.today()
+    unreadable = unreadable or {}
     findings: list[Finding] = []
     known = sorted(pattern_ids)
     for doc in docs:
@@ -142,8 +153,13 @@ def validate_retros(docs: list[Document], pattern_ids: set[str], today: dt.date 
             if problem:
                 findings.append(_finding(doc, ("date",), problem))
         items = doc.data.get("patterns")
+        noted: set[str] = set()  # a reference to an id an unreadable file may hold is noted once per file
         for index, ref in enumerate(items if isinstance(items, list) else []):
-            if isinstance(ref, str) and ref not in pattern_ids:
+            if isinstance(ref, str) and ref in unreadable and ref not in pattern_ids | noted:
+                findings.append(_finding(doc, ("patterns", index), _unreadable_reference(ref, unreadable[ref]),
+                                         "warning"))
+                noted.add(ref)
+            elif isinstance(ref, str) and ref not in pattern_ids and ref not in noted:
                 findings.append(_finding(doc, ("patterns", index), f"expected the id of a pattern in patterns/, "
                                                                    f"got '{ref}'{_did_you_mean(ref, known)}"))
     return sorted(set(findings))
@@ -384,7 +400,7 @@ def _check_references(doc: Document) -> Iterator[Finding]:
             seen.add(item)
 
 
-def _check_across(docs: list[Document]) -> Iterator[Finding]:
+def _check_across(docs: list[Document], unreadable: dict[str, str]) -> Iterator[Finding]:
     owners: dict[str, Document] = {}
     # The file named after an id owns it; any other file claiming it is the one to fix.
     for doc in sorted(docs, key=lambda d: d.data.get("id") != d.path.stem):
@@ -407,18 +423,28 @@ def _check_across(docs: list[Document]) -> Iterator[Finding]:
                 yield _finding(doc, ("former_ids", index), f"'{old}' is also a former id of {former[old].display}")
             former.setdefault(old, doc)
     for doc in docs:
+        # A reference to an id an unreadable file may hold is noted once per file, at its first line.
+        maybe: dict[str, list[tuple[DataPath, str]]] = {}
         for field in ("builds_on", "see_also"):
             items = doc.data.get(field)
             for index, ref in enumerate(items if isinstance(items, list) else []):
                 if isinstance(ref, str) and ref not in owners and ref != doc.data.get("id"):
-                    yield _finding(doc, (field, index), f"expected the id of a pattern in patterns/, got "
-                                   f"'{ref}'{_did_you_mean(ref, ids)}")
+                    if ref in unreadable:
+                        maybe.setdefault(ref, []).append(((field, index), ref))
+                    else:
+                        yield _finding(doc, (field, index), f"expected the id of a pattern in patterns/, got "
+                                       f"'{ref}'{_did_you_mean(ref, ids)}")
         # Only text with "[[" can mention a pattern; a backslash escape could write one in quotes.
         for path, value in _contents(doc.data)[0] if "[[" in doc.source or "\\" in doc.source else ():
             for ref in markdown.mentions(value) if "[[" in value else ():
-                if ref not in owners:
+                if ref in unreadable and ref not in owners:
+                    maybe.setdefault(ref, []).append((path, f"[[{ref}]]"))
+                elif ref not in owners:
                     yield _finding(doc, path, f"expected [[id]] of a pattern in patterns/, got '[[{ref}]]'"
                                    f"{_did_you_mean(ref, ids)}")
+        for ref, places in maybe.items():
+            path, written = min(places, key=lambda place: doc.line_of(place[0]))
+            yield _finding(doc, path, _unreadable_reference(written, unreadable[ref]), "warning")
     yield from _check_tags(docs)
 
 
