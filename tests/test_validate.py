@@ -237,3 +237,10 @@ def test_an_unreadable_file_is_reported_once_and_the_ids_it_may_hold_are_not_unk
     assert "patterns/keep-them-posted.yaml:28: builds_on[0]: expected the id of a pattern in patterns/, got " \
            "'first-contact'" in errors
 
+
+def test_whitespace_only_text_is_reported_like_empty_text(tmp_path: Path) -> None:
+    patterns = base_patterns(tmp_path)
+    path = patterns / "keep-them-posted.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("en: Keep Them Posted}", "en: '  '}"), encoding="utf-8")
+    assert [str(f) for f in read_catalogue(patterns, tmp_path).findings] == [
+        "patterns/keep-them-posted.yaml:4: title.en: expected non-empty text, got '  '"]

@@ -263,10 +263,18 @@ def _check_lines(text: str, display: str) -> None:
         if len(line) > MAX_LINE_CHARS:
             raise _fail(display, number, f"line is {len(line):,} characters long; keep lines under "
                         f"{MAX_LINE_CHARS:,} (use a |- block for long text)")
-        bad = _CONTROL.search(line.rstrip("\r"))
-        if bad:
-            raise _fail(display, number, f"control character U+{ord(bad.group()):04X} at column "
-                        f"{bad.start() + 1}; delete it (it is invisible in most editors)")
+        problem = control_character(line.rstrip("\r"))
+        if problem:
+            raise _fail(display, number, problem)
+
+
+def control_character(line: str) -> str:
+    """What is wrong with the first control character in one line of text, or '' when it has none."""
+    bad = _CONTROL.search(line)
+    if not bad:
+        return ""
+    return f"control character U+{ord(bad.group()):04X} at column {bad.start() + 1}; delete it (it is invisible " \
+           "in most editors)"
 
 
 def _check_line_endings(text: str, display: str) -> None:

@@ -331,6 +331,9 @@ def _check_strings(doc: Document) -> Iterator[Finding]:
                 yield _finding(doc, path, f"expected an http(s) or mailto link, got '{link.target}'"
                                + ("; to link a pattern, write [[its-id]]" if not scheme else ""), snippet=link.target)
     for path, obj in texts:
+        for lang in ("ko", "en"):
+            if isinstance(obj.get(lang), str) and obj[lang].isspace():
+                yield _finding(doc, (*path, lang), f"expected non-empty text, got {_describe(doc, (*path, lang))}")
         if "ko" in obj and "en" not in obj:
             yield _finding(doc, path, "English text is missing; add `en:` (the English page shows the "
                            "Korean text until then)", "warning")
