@@ -23,7 +23,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from generator.core.findings import Finding, PatternError, format_field
+from generator.core.findings import Finding, PatternError, Severity, format_field
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -105,7 +105,8 @@ NOT_RETROS = frozenset({"README.md"})
 _RECORD_SUFFIX = ".yaml"
 
 
-def load_directory(directory: Path, root: Path, known: frozenset[str] = NOT_RETROS) -> tuple[list[Document], list[Finding]]:
+def load_directory(directory: Path, root: Path,
+                   known: frozenset[str] = NOT_RETROS) -> tuple[list[Document], list[Finding]]:
     """Every record file in `directory`, and a finding for each entry that cannot be read as one."""
     files, findings = pattern_files(directory, root, known)
     docs: list[Document] = []
@@ -144,11 +145,11 @@ def pattern_files(directory: Path, root: Path, known: frozenset[str] = NOT_PATTE
             files.append((path, display))  # a misnamed file is read too, so all its problems show at once
         if finding:
             severity, message = finding
-            findings.append(Finding(display, 0, "", message, severity))  # type: ignore[arg-type]
+            findings.append(Finding(display, 0, "", message, severity))
     return files, findings
 
 
-def _entry_problem(entry: os.DirEntry[str], folder: str) -> tuple[str, str] | None:
+def _entry_problem(entry: os.DirEntry[str], folder: str) -> tuple[Severity, str] | None:
     """Why an entry of a records folder is not a file to read as it is (severity, message), if it is not."""
     name = entry.name
     stem, dot, suffix = name.rpartition(".")
@@ -167,7 +168,8 @@ def _entry_problem(entry: os.DirEntry[str], folder: str) -> tuple[str, str] | No
     elif name.endswith(_RECORD_SUFFIX):
         return None
     else:
-        return "error", f"files in {folder}/ end in {_RECORD_SUFFIX}, in lower case; rename it to {stem}{_RECORD_SUFFIX}"
+        return "error", f"files in {folder}/ end in {_RECORD_SUFFIX}, in lower case; rename it to " \
+                        f"{stem}{_RECORD_SUFFIX}"
     if meant:
         return "error", f"is {kind}, so it is not read; files in {folder}/ must be regular files ending in " \
                         f"{_RECORD_SUFFIX}"
