@@ -19,10 +19,12 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import filelock
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
+from mkdocs.structure.files import get_files
 
 from conftest import FIXTURES, build_site, copy_project
 from generator.adapter import publish
@@ -103,7 +105,8 @@ def wait_for(marker: Path, build: subprocess.Popen[str]) -> Path:
     deadline = time.monotonic() + 60
     while not marker.exists() or not marker.read_text(encoding="utf-8"):
         if build.poll() is not None:
-            pytest.fail(f"the build ended (code {build.returncode}) before its pause:\n{build.stderr.read()}")  # type: ignore[union-attr]
+            said = build.stderr.read() if build.stderr else ""
+            pytest.fail(f"the build ended (code {build.returncode}) before its pause:\n{said}")
         assert time.monotonic() < deadline, "the build never reached its pause"
         time.sleep(0.01)
     return Path(marker.read_text(encoding="utf-8"))
@@ -364,3 +367,15 @@ def test_the_configuration_keeps_its_own_site_dir_after_a_build(project: Path) -
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(project / "site"))
     build(config)
     assert config.site_dir == str(project / "site")
+
+
+def test_configuration_events_alone_take_no_lock_and_write_nothing(project: Path) -> None:
+    # Tools may run on_config and on_files without building (the benchmark does, to make its baseline);
+    # the lock and the fresh folder belong to a build, from on_pre_build on.
+    config = load_config(str(project / "mkdocs.yml"))
+    config = config.plugins.on_config(config)
+    config.plugins.on_files(get_files(config), config=config)
+    assert Path(config.site_dir).name.startswith(".site.building-") and not Path(config.site_dir).exists()
+    with filelock.FileLock(publish.lock_path(project / "site")).acquire(timeout=0):
+        pass  # free: a build started now would not wait
+    assert beside(project / "site") == []

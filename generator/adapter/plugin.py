@@ -75,14 +75,15 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         if self.command == "serve":
             return config  # the preview builds into its own temporary folder and serves it as it is
         try:
-            publication = Publication.start(Path(config.site_dir), self.config.publish_wait, log.info)
+            publication = Publication(Path(config.site_dir))
         except PublishError as e:
             raise PluginError(str(e)) from None
         # Strict mode aborts after on_post_build if anything warned; such a build must not replace the site.
         warnings = CountHandler(level=logging.WARNING)
         logging.getLogger(ENGINE_LOGGER).addHandler(warnings)
         self.publishing = _Publishing(publication, config, config.site_dir, warnings)
-        # MkDocs cleans and writes config.site_dir: from here on, that is the fresh folder.
+        # MkDocs cleans and writes config.site_dir: from here on, that is the fresh folder (which is
+        # empty, so --dirty, too, builds every page). It is made in on_pre_build.
         config.site_dir = str(publication.building)
         return config
 
@@ -148,9 +149,22 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
             files.append(File.generated(config, data_path(output.lang), content=output.data))
         return files
 
-    def on_pre_build(self, config: MkDocsConfig) -> None:
+    # 100: first, before any other plugin writes into the fresh folder. The lock is taken here, not
+    # in on_config: on_pre_build is the first event that only a real build fires (a tool may run
+    # on_config and on_files alone, as the benchmark does, and would hold the lock for ever).
+    @event_priority(100)
+    def _on_pre_build_publish(self, config: MkDocsConfig) -> None:
+        if self.publishing:
+            try:
+                self.publishing.publication.start(self.config.publish_wait, log.info)
+            except PublishError as e:
+                raise PluginError(str(e)) from None
+
+    def _on_pre_build_caches(self, config: MkDocsConfig) -> None:
         if self.page_cache:
             self.page_cache.start_build()
+
+    on_pre_build = CombinedEvent(_on_pre_build_publish, _on_pre_build_caches)
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         self.nav = nav

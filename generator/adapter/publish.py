@@ -7,8 +7,9 @@ one step; elsewhere (or on a file system without it) two renames do, and the nex
 previous site back if it was stopped between them. One build at a time per site folder holds a
 lock beside it, so the leftovers it finds there are always those of a build that is gone.
 
-Nothing here imports the engine: the plugin starts a `Publication` in `on_config` and publishes
-it in `on_post_build` (see plugin.py for the event order).
+Nothing here imports the engine: the plugin makes a `Publication` in `on_config` (checks, and
+the fresh folder's name for site_dir), starts it in `on_pre_build` (lock, tidying, the folder)
+and publishes it in `on_post_build` (see plugin.py for the event order).
 """
 
 from __future__ import annotations
@@ -57,20 +58,22 @@ def leftovers(site: Path, kind: str) -> list[Path]:
 class Publication:
     """One build of a site folder: the lock, the fresh folder it writes into, and the swap."""
 
-    def __init__(self, site: Path, building: Path, lock: filelock.BaseFileLock) -> None:
-        self.site = site
-        self.building = building
-        self._lock = lock
+    def __init__(self, site_dir: Path) -> None:
+        """Check that `site_dir` can take a build, and name its fresh folder; nothing is changed yet.
 
-    @classmethod
-    def start(cls, site_dir: Path, wait: float, say: Callable[[str], None]) -> Publication:
-        """Check the folder, take the lock (waiting up to `wait` seconds), tidy up, make the fresh folder.
-
-        Raises PublishError, having changed nothing, when the folder cannot take a build.
+        Raises PublishError when the folder cannot take a build.
         """
-        site = Path(os.path.realpath(site_dir))  # a symlinked site folder stays a link to the new site
-        check_writable(site)
-        lock = filelock.FileLock(lock_path(site))
+        self.site = Path(os.path.realpath(site_dir))  # a symlinked site folder stays a link to the new site
+        check_writable(self.site)
+        self.building = self.site.with_name(f".{self.site.name}.{BUILDING}-{_stamp()}")
+        self._lock = filelock.FileLock(lock_path(self.site))
+
+    def start(self, wait: float, say: Callable[[str], None]) -> None:
+        """Take the lock (waiting up to `wait` seconds), tidy up after stopped builds, make the fresh folder.
+
+        Raises PublishError, having changed nothing, when the lock or the folder cannot be had.
+        """
+        site, lock = self.site, self._lock
         try:
             try:
                 lock.acquire(timeout=0)
@@ -87,17 +90,15 @@ class Publication:
         try:
             for note in recover(site):
                 say(note)
-            building = site.with_name(f".{site.name}.{BUILDING}-{_stamp()}")
-            building.mkdir()
-            say(f"Building into {building.name}, which replaces {site} once the whole build has succeeded.")
-            _pause_for_tests("started", building)
+            self.building.mkdir()
+            say(f"Building into {self.building.name}, which replaces {site} once the whole build has succeeded.")
+            _pause_for_tests("started", self.building)
         except OSError as e:
             lock.release()
             raise PublishError(disk_problem(e, site) or f"cannot prepare a build beside {site}: {e}") from None
         except BaseException:
             lock.release()
             raise
-        return cls(site, building, lock)
 
     def publish(self, warn: Callable[[str], None]) -> None:
         """Swap the finished build in for the site, remove the old one, release the lock."""
@@ -136,6 +137,8 @@ class Publication:
 
     def abandon(self) -> None:
         """Remove what the failed build wrote and release the lock; the site folder was never touched."""
+        if not self._lock.is_locked:
+            return  # not started: nothing was written
         try:
             _remove(self.building)
         except OSError:
