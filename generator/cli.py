@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import unicodedata
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from generator.core.catalogue import read_catalogue
 from generator.core.characters import printable
-from generator.core.findings import Finding, errors_in
+from generator.core.findings import Finding, PatternError, errors_in
 from generator.core.validate import RESERVED_IDS, pattern_schema, reserved_reason
 
 
@@ -38,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def new(directory: Path, pattern_id: str, title_ko: str, title_en: str) -> int:
-    """Write patterns/<id>.yaml from the scaffold; refuse a bad id or an existing file."""
+    """Write patterns/<id>.yaml from the scaffold; refuse a bad id or title, or an existing file."""
     problem = scaffold_problem(pattern_id)
     if problem:
         print(f"patterns new: {problem}", file=sys.stderr)
@@ -49,7 +50,14 @@ def new(directory: Path, pattern_id: str, title_ko: str, title_en: str) -> int:
     target = directory / f"{pattern_id}.yaml"
     from generator.core.render import render_scaffold  # templates are needed only here; validate starts faster
 
-    content = render_scaffold(pattern_id, unicodedata.normalize("NFC", title_ko), title_en)
+    titles = {"ko": unicodedata.normalize("NFC", title_ko), "en": unicodedata.normalize("NFC", title_en)}
+    content = render_scaffold(pattern_id, titles["ko"], titles["en"])
+    problems = title_problems(titles, content, target)
+    if problems:
+        for line in problems:
+            print(f"patterns new: {line}", file=sys.stderr)
+        print("patterns new: nothing was written; give the title again (--title-ko, --title-en).", file=sys.stderr)
+        return 1
     try:
         with target.open("x", encoding="utf-8") as out:  # "x": never overwrite, even in a race
             out.write(content)
@@ -61,6 +69,37 @@ def new(directory: Path, pattern_id: str, title_ko: str, title_en: str) -> int:
     print("next: fill in every \"\" (Korean and English), then run `patterns validate` until it prints no error,")
     print("      preview with `make serve`, and open a pull request (see CONTRIBUTING.md).")
     return 0
+
+
+def title_problems(titles: dict[str, str], content: str, target: Path) -> list[str]:
+    """What `patterns validate` would say about the titles of a new file, as `field: message` lines.
+
+    The scaffold is read and checked as the validator reads and checks any file, so `new` refuses
+    exactly what `validate` would, in its words; the scaffold's blank fields are left to the editor.
+    """
+    import datetime as dt
+
+    from generator.core.loader import load_text
+    from generator.core.validate import check_document
+
+    problems = [f"title.{lang}: {_text_problem(title)}" for lang, title in titles.items() if _text_problem(title)]
+    if problems:
+        return problems
+    try:
+        doc = load_text(content, target, target.name)
+    except PatternError as e:
+        return [f"title: {finding.message}" for finding in e.findings]
+    return [f"{finding.field}: {finding.message}" for finding in sorted(check_document(doc, dt.date.today()))
+            if finding.severity == "error" and finding.field.split(".")[0] == "title"]
+
+
+def _text_problem(title: str) -> str:
+    """A title the scaffold cannot even write (its characters are checked with the file, as validate checks them)."""
+    try:
+        title.encode("utf-8")
+    except UnicodeEncodeError:
+        return "expected UTF-8 text, got bytes that are not; set your terminal to UTF-8 and type the title again"
+    return ""
 
 
 def scaffold_problem(pattern_id: str) -> str:
@@ -80,12 +119,14 @@ def validate(directory: Path, paths: Sequence[Path], style: str, retros: Path | 
     if not directory.is_dir():
         print(f"patterns: no folder {directory}; run from the repository root or pass --dir", file=sys.stderr)
         return 2
-    root = directory.resolve().parent
+    # Not resolved: a patterns/ that is a link to somewhere else must be seen as one.
+    directory = Path(os.path.abspath(directory))
+    root = directory.parent
     wanted = {_display(p, root) for p in paths}
     missing = [p for p in paths if not p.exists()]
     for p in missing:
         print(f"{printable(str(p))}: no such file", file=sys.stderr)
-    reading = read_catalogue(directory.resolve(), root, retros.resolve() if retros and retros.is_dir() else None,
+    reading = read_catalogue(directory, root, Path(os.path.abspath(retros)) if retros and retros.is_dir() else None,
                              parallel=True)  # this command runs no other threads, so it may fork
     shown = [f for f in reading.findings if not wanted or f.path in wanted]
     for finding in shown:
@@ -100,7 +141,7 @@ def validate(directory: Path, paths: Sequence[Path], style: str, retros: Path | 
 
 def _display(path: Path, root: Path) -> str:
     try:
-        return path.resolve().relative_to(root).as_posix()
+        return Path(os.path.abspath(path)).relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
 

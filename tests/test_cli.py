@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -86,3 +88,47 @@ def test_new_refuses_an_invalid_id(patterns_dir: Path, capsys: pytest.CaptureFix
     assert sorted(p.name for p in patterns_dir.iterdir()) == ["bibliography.yaml", "first-contact.yaml",
                                                               "keep-them-posted.yaml"]
     assert "bibliography:" not in (patterns_dir / "bibliography.yaml").read_text(encoding="utf-8")
+
+
+def test_new_writes_both_titles_in_nfc(patterns_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    title_ko, title_en = unicodedata.normalize("NFD", "먼저 연락하라"), "Call the Cafe\u0301 First"  # as macOS may type
+    assert main(["new", "call-first", "--title-ko", title_ko, "--title-en", title_en]) == 0
+    text = (patterns_dir / "call-first.yaml").read_text(encoding="utf-8")
+    assert 'ko: "먼저 연락하라"' in text and 'en: "Call the Café First"' in text
+    assert unicodedata.is_normalized("NFC", text)
+    capsys.readouterr()
+    assert main(["validate", "patterns/call-first.yaml"]) == 1  # the scaffold's blanks, and nothing about the titles
+    fields = [line.split(": ")[1] for line in capsys.readouterr().out.splitlines()]
+    assert fields and not any(field.startswith("title") for field in fields)
+
+
+BAD_TITLES = [  # (option, title, what validate says of it)
+    ("--title-ko", "", "title.ko: expected non-empty text, got ''"),
+    ("--title-ko", "   ", "title.ko: expected non-empty text, got only blanks ('   ')"),
+    ("--title-en", "Line\u2028Break", "title.en: expected visible text, got the invisible character U+2028 "
+                                      "(line separator); delete it"),
+    ("--title-en", "Bell\x07", "title.en: expected visible text, got the control character U+0007 (bell); delete it "
+                               "(it is invisible in most editors)"),
+    ("--title-en", "x" * 201, "title.en: expected at most 200 characters, got 201"),
+]
+
+
+@pytest.mark.parametrize(("option", "title", "message"), BAD_TITLES, ids=["empty", "spaces", "u2028", "bell", "long"])
+def test_new_refuses_a_title_validate_would_refuse_in_its_words(patterns_dir: Path,
+                                                                capsys: pytest.CaptureFixture[str], option: str,
+                                                                title: str, message: str) -> None:
+    titles = {"--title-ko": "먼저 연락하라", "--title-en": "Call First", option: title}
+    assert main(["new", "call-first", *(part for pair in titles.items() for part in pair)]) == 1
+    assert f"patterns new: {message}" in capsys.readouterr().err.splitlines()
+    assert not (patterns_dir / "call-first.yaml").exists()
+    # The validator, given a file with that title, says the same (where a file has a column, its own).
+    from generator.core.render import render_scaffold
+
+    lang = option.removeprefix("--title-")
+    (patterns_dir / "call-first.yaml").write_text(render_scaffold("call-first", titles["--title-ko"],
+                                                                  titles["--title-en"]), encoding="utf-8")
+    main(["validate", "patterns/call-first.yaml"])
+    said = capsys.readouterr().out
+    field, _, words = message.partition(": ")
+    assert re.search(f"^patterns/call-first\\.yaml:\\d+: {re.escape(f'{field}: {words}')}$", said, re.M), said
+    assert field == f"title.{lang}"

@@ -8,6 +8,7 @@ clean `mkdocs build` of the same files, so a stale page cannot go unnoticed.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import socket
 import subprocess
@@ -16,20 +17,28 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from playwright.sync_api import Browser
 
 from conftest import FIXTURES, copy_project, engine_command
+from generator.core.catalogue import read_catalogue
+from generator.core.findings import errors_in
 
 MAIN = re.compile(r"<main\b.*?</main>", re.S)
 
 
 def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return response.read().decode("utf-8")
+    """The page at `url`, also when it comes with an error status (a preview's findings page is a 404)."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.read().decode("utf-8")
+    except urllib.error.HTTPError as e:
+        return e.read().decode("utf-8")
 
 
 def wait_for(condition, what: str, log: list[str], timeout: float = 60) -> None:  # type: ignore[no-untyped-def]
@@ -44,10 +53,9 @@ def wait_for(condition, what: str, log: list[str], timeout: float = 60) -> None:
     pytest.fail(f"{what} within {timeout} s; mkdocs serve said:\n" + "".join(log))
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Path, str, list[str]]]:
-    """A copy of the small test project under a running `mkdocs serve`: (project, base URL, its log)."""
-    project = copy_project(FIXTURES / "site", tmp_path / "project")
+@contextlib.contextmanager
+def serving(project: Path, ready: str) -> Iterator[tuple[str, list[str]]]:
+    """`properdocs serve` on `project`; yields (base URL, its log) once the first page holds `ready`."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -57,12 +65,20 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str, list[str]]]:
     threading.Thread(target=lambda: log.extend(process.stderr), daemon=True).start()  # type: ignore[arg-type]
     base = f"http://127.0.0.1:{port}/"
     try:
-        wait_for(lambda: "첫 연락을 챙겨라" in fetch(base + "patterns/first-contact/"), "the site was not served", log)
+        wait_for(lambda: ready in fetch(base + "patterns/first-contact/"), "the site was not served", log)
         time.sleep(2)  # the file watcher starts after the server answers; an earlier edit would go unseen
-        yield project, base, log
+        yield base, log
     finally:
         process.terminate()
         process.wait(30)
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Path, str, list[str]]]:
+    """A copy of the small test project under a running `mkdocs serve`: (project, base URL, its log)."""
+    project = copy_project(FIXTURES / "site", tmp_path / "project")
+    with serving(project, "첫 연락을 챙겨라") as (base, log):
+        yield project, base, log
 
 
 def built_pages(project: Path, site: Path) -> dict[str, str]:
@@ -170,3 +186,74 @@ def test_pages_given_again_unrendered_equal_a_fresh_build_after_every_kind_of_ed
                 "none": cache.replayed == 0}[expected], f"step {number}: {cache.replayed} page(s) given again"
         if expected == "none":  # the next step starts from pages this one rendered
             assert "wording" in (preview_site / "index.html").read_text(encoding="utf-8")
+
+
+# While a pattern file is broken, the preview answers every address with the list of findings
+# (MkDocs' server would make every request wait for a build that succeeds), and recovers on the fix.
+BROKEN_TITLE = ("title: {ko: 진행 상황을 알려라, en: Keep Them Posted}",
+                "title: {ko: '', en: Keep Them <b onclick=alert(1)>Posted</b>}")
+
+
+def expected_findings(project: Path) -> list[str]:
+    """What `patterns validate` reports as errors for the project: what the findings page must list."""
+    reading = read_catalogue(project / "patterns", project, project / "retros")
+    errors = [str(finding) for finding in errors_in(reading.findings)]
+    assert len(errors) == 2 and any("<b" in line for line in errors)  # one of them quotes markup
+    return errors
+
+
+def findings_shown(html: str) -> list[str]:
+    """The findings a findings page lists, unescaped; [] for any other page."""
+    listed = re.search(r'<ol id="patterns-findings">(.*?)</ol>', html, re.S)
+    return [unescape(item) for item in re.findall(r"<li><code>(.*?)</code></li>", listed.group(1))] if listed else []
+
+
+def test_a_preview_started_on_broken_files_shows_the_findings_everywhere_and_recovers(tmp_path: Path) -> None:
+    project = copy_project(FIXTURES / "site", tmp_path / "project")
+    pattern = project / "patterns" / "keep-them-posted.yaml"
+    good = pattern.read_text(encoding="utf-8")
+    pattern.write_text(good.replace(*BROKEN_TITLE), encoding="utf-8")
+    expected = expected_findings(project)
+    with serving(project, "patterns-findings") as (base, log):
+        assert "<b" not in fetch(base).replace("<body", "")  # the quoted markup arrives as text
+        for address in ("", "en/", "patterns/first-contact/", "en/patterns/keep-them-posted/", "no/such/page/",
+                        "assets/stylesheets/main.css"):
+            started = time.monotonic()
+            assert findings_shown(fetch(base + address)) == expected, address
+            assert time.monotonic() - started < 5, address  # answered, not left waiting
+        pattern.write_text(good, encoding="utf-8")
+        wait_for(lambda: "Keep Them Posted" in fetch(base + "en/patterns/keep-them-posted/"),
+                 "the preview did not recover after the fix", log)
+        assert findings_shown(fetch(base)) == []
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 390, "height": 844}],
+                         ids=["desktop", "phone"])
+def test_the_open_preview_shows_the_findings_when_a_pattern_breaks_and_the_page_when_fixed(
+        served: tuple[Path, str, list[str]], browser: Browser, viewport: dict[str, int]) -> None:
+    project, base, log = served
+    context = browser.new_context(viewport=viewport)  # type: ignore[arg-type]
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        page.goto(base + "en/patterns/keep-them-posted/")
+        assert page.inner_text("h1").startswith("Keep Them Posted")
+        pattern = project / "patterns" / "keep-them-posted.yaml"
+        good = pattern.read_text(encoding="utf-8")
+        pattern.write_text(good.replace(*BROKEN_TITLE), encoding="utf-8")
+        expected = expected_findings(project)
+        # No navigation by the test: the open page reloads itself into the findings page.
+        page.wait_for_selector("#patterns-findings li", timeout=30_000)
+        assert page.eval_on_selector_all("#patterns-findings code", "codes => codes.map(c => c.textContent)") == expected
+        assert page.query_selector("#patterns-findings b") is None and dialogs == []
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")  # no sideways scrolling
+        pattern.write_text(good, encoding="utf-8")
+        page.wait_for_selector("h1:has-text('Keep Them Posted')", timeout=30_000)
+        assert page.query_selector("#patterns-findings") is None
+        assert page.url == base + "en/patterns/keep-them-posted/"
+    except Exception:
+        print("".join(log))
+        raise
+    finally:
+        context.close()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, engine_command
+from conftest import FIXTURES, copy_project, engine_command
 from generator.core.catalogue import read_catalogue
 
 INVALID = sorted(p for p in (FIXTURES / "invalid").glob("*") if p.suffix != ".expect")
@@ -185,9 +185,9 @@ def test_yml_extension_and_symlink_are_reported(tmp_path: Path) -> None:
     (patterns / "linked.yaml").symlink_to(BASE[1])
     (patterns / "has space.yaml").write_text(BASE[0].read_text(encoding="utf-8"), encoding="utf-8")
     messages = [str(f) for f in read_catalogue(patterns, tmp_path).findings]
-    assert "patterns/linked.yaml: is a symbolic link; pattern files must be regular files inside the repository" \
-        in messages
-    assert "patterns/other.yml: pattern files end in .yaml; rename it to other.yaml" in messages
+    assert ("patterns/linked.yaml: is a symbolic link, so it is not read; files in patterns/ must be regular files "
+            "ending in .yaml") in messages
+    assert "patterns/other.yml: files in patterns/ end in .yaml, in lower case; rename it to other.yaml" in messages
     assert ("patterns/has space.yaml: file name 'has space.yaml' is not a valid id: use lowercase ASCII letters "
             "and digits joined by hyphens, like build-trust.yaml") in messages
 
@@ -246,3 +246,35 @@ def test_a_file_cache_reads_only_what_changed(tmp_path: Path, monkeypatch: pytes
     gone = read_catalogue(patterns, tmp_path, cache=cache)
     assert read == []  # nothing read again, and the deleted file is not reported
     assert gone == read_catalogue(patterns, tmp_path)
+
+
+def test_an_unreadable_file_is_reported_once_and_the_ids_it_may_hold_are_not_unknown_elsewhere(tmp_path: Path) -> None:
+    # A broken YAML file under another name; its `id:` line still says which id it would hold.
+    project = copy_project(FIXTURES / "site", tmp_path / "project")
+    patterns = project / "patterns"
+    text = (patterns / "first-contact.yaml").read_text(encoding="utf-8")
+    (patterns / "first-contact.yaml").unlink()
+    (patterns / "first-contact-draft.yaml").write_text(text.replace("aliases:\n", "aliases:\n\t- x\n", 1),
+                                                       encoding="utf-8")
+    reading = read_catalogue(patterns, project, project / "retros")
+    assert [str(f) for f in reading.findings] == [
+        "patterns/first-contact-draft.yaml:7: invalid YAML: a tab character; indent with spaces, not tabs",
+        # keep-them-posted mentions it on line 6 and in builds_on (line 28): one note, at the first
+        "patterns/keep-them-posted.yaml:6: summary.ko: warning: refers to '[[first-contact]]', which may be the id "
+        "of the unreadable file patterns/first-contact-draft.yaml; fix that file first",
+        "retros/2026-10-02-support.yaml:4: patterns[1]: warning: refers to 'first-contact', which may be the id of "
+        "the unreadable file patterns/first-contact-draft.yaml; fix that file first",
+    ]
+    # Without the unreadable file, the same references are unknown ids: errors, as before.
+    (patterns / "first-contact-draft.yaml").unlink()
+    errors = [str(f) for f in read_catalogue(patterns, project, project / "retros").findings]
+    assert "patterns/keep-them-posted.yaml:28: builds_on[0]: expected the id of a pattern in patterns/, got " \
+           "'first-contact'" in errors
+
+
+def test_whitespace_only_text_is_reported_like_empty_text(tmp_path: Path) -> None:
+    patterns = base_patterns(tmp_path)
+    path = patterns / "keep-them-posted.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("en: Keep Them Posted}", "en: '  '}"), encoding="utf-8")
+    assert [str(f) for f in read_catalogue(patterns, tmp_path).findings] == [
+        "patterns/keep-them-posted.yaml:4: title.en: expected non-empty text, got only blanks ('  ')"]

@@ -18,3 +18,7 @@ class PatternsConfig(Config):
     # Rendering
     templates_dir = c.Optional(c.Dir(exists=True))
     """Folder whose Markdown templates override the built-in ones (same file names)."""
+
+    # Publishing
+    publish_wait = c.Type((int, float), default=300)
+    """Seconds a build waits for another build of the same site folder to finish before it gives up."""

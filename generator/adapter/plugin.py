@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,14 +13,18 @@ from typing import TYPE_CHECKING
 import jinja2
 import markupsafe
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import TableOfContents, get_toc
+from mkdocs.utils import CountHandler
 
 from generator.adapter.config import PatternsConfig
+from generator.adapter.publish import Publication, PublishError, disk_problem
 from generator.adapter.serve_cache import OutputCache, PageCache, TemplateCache
 from generator.adapter.site_address import AddressError, site_address
 from generator.core.catalogue import FileCache, read_catalogue
+from generator.core.findings import Finding, errors_in
+from generator.core.findings_page import render_findings_page
 from generator.core.history import last_changed
 from generator.core.model import Catalogue
 from generator.core.output import PARALLEL_FROM, render_site
@@ -36,6 +42,7 @@ log = get_plugin_logger(__name__)
 THEME = Path(__file__).parent / "theme"
 # MkDocs' build runs no other threads, so the generator may fork there; the preview server runs several.
 FORK_SAFE_COMMANDS = ("build", "gh-deploy")
+ENGINE_LOGGER = BasePlugin.__module__.split(".")[0]  # "properdocs" or "mkdocs": where strict mode counts warnings
 
 
 class PatternsPlugin(BasePlugin[PatternsConfig]):
@@ -52,6 +59,8 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         self.nav: Navigation | None = None
         self.written: dict[str, GeneratedPage] = {}  # pages whose HTML the generator wrote, by src_uri
         self.command: str | None = None
+        self.publishing: _Publishing | None = None  # this build's fresh folder, until it is swapped in
+        self.shown_findings: list[Finding] | None = None  # preview only: the errors the preview shows instead
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup makes MkDocs keep this plugin between the rebuilds of `serve`,
@@ -65,9 +74,27 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         self.output_cache = OutputCache() if serving else None
         self.scan_memo = ScanMemo() if serving else None
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        # Validation happens here, before MkDocs cleans site_dir, so a failed build leaves
-        # the previous site untouched.
+    @event_priority(100)  # first, so every later on_config and the whole build write into the fresh folder
+    def _on_config_publish(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.publishing:  # an earlier build in this process was stopped without an error event
+            self._abandon()
+        if self.command == "serve":
+            return config  # the preview builds into its own temporary folder and serves it as it is
+        try:
+            publication = Publication(Path(config.site_dir))
+        except PublishError as e:
+            raise PluginError(str(e)) from None
+        # Strict mode aborts after on_post_build if anything warned; such a build must not replace the site.
+        warnings = CountHandler(level=logging.WARNING)
+        logging.getLogger(ENGINE_LOGGER).addHandler(warnings)
+        self.publishing = _Publishing(publication, config, config.site_dir, warnings)
+        # MkDocs cleans and writes config.site_dir: from here on, that is the fresh folder (which is
+        # empty, so --dirty, too, builds every page). It is made in on_pre_build.
+        config.site_dir = str(publication.building)
+        return config
+
+    def _on_config_read(self, config: MkDocsConfig) -> MkDocsConfig:
+        # Validation happens before anything is written, so a failed build leaves the previous site untouched.
         root = _project_root(config)
         _apply_site_address(config, root)
         retros = Path(self.config.retros_dir)
@@ -75,16 +102,29 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
                                  parallel=self.command in FORK_SAFE_COMMANDS, cache=self.file_cache)
         for finding in reading.findings:
             (log.error if finding.severity == "error" else log.warning)(str(finding))
+        self.shown_findings = None
         if reading.catalogue is None:
-            errors = sum(f.severity == "error" for f in reading.findings)
-            raise PluginError(f"{errors} problem(s) in pattern files; nothing was built. "
+            errors = errors_in(reading.findings)
+            if self.command == "serve":
+                # The preview server makes every request wait for a build that succeeds; so this build
+                # succeeds, with a site that shows the problems on every page (see _on_post_build_publish).
+                log.error(f"{len(errors)} problem(s) in pattern files; the preview shows them on every page "
+                          "until they are fixed.")
+                self.shown_findings = errors
+                config.nav = None  # the pages the navigation names are not built meanwhile
+                return config
+            raise PluginError(f"{len(errors)} problem(s) in pattern files; nothing was built. "
                               "Fix them, or run `patterns validate` to see them again.")
         self.catalogue = reading.catalogue
         # Our templates go after a project's custom_dir, before Material's own.
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
         return config
 
+    on_config = CombinedEvent(_on_config_publish, _on_config_read)
+
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        if self.shown_findings is not None:
+            return Files([])  # the preview shows the problems alone: see _on_config_read
         assert self.catalogue is not None
         root = _project_root(config)
         toc = config.mdx_configs.get("toc", {})
@@ -116,9 +156,22 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
             files.append(File.generated(config, data_path(output.lang), content=output.data))
         return files
 
-    def on_pre_build(self, config: MkDocsConfig) -> None:
+    # 100: first, before any other plugin writes into the fresh folder. The lock is taken here, not
+    # in on_config: on_pre_build is the first event that only a real build fires (a tool may run
+    # on_config and on_files alone, as the benchmark does, and would hold the lock for ever).
+    @event_priority(100)
+    def _on_pre_build_publish(self, config: MkDocsConfig) -> None:
+        if self.publishing:
+            try:
+                self.publishing.publication.start(self.config.publish_wait, log.info)
+            except PublishError as e:
+                raise PluginError(str(e)) from None
+
+    def _on_pre_build_caches(self, config: MkDocsConfig) -> None:
         if self.page_cache:
             self.page_cache.start_build()
+
+    on_pre_build = CombinedEvent(_on_pre_build_publish, _on_pre_build_caches)
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
         self.nav = nav
@@ -159,13 +212,15 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
             self.output_cache.keep(output, page)
         return output
 
-    @event_priority(-100)  # last: the scan reads the site as every other plugin has left it
-    def on_post_build(self, config: MkDocsConfig) -> None:
+    def _on_post_build_caches(self, config: MkDocsConfig) -> None:
         if self.page_cache:
             self.page_cache.end_build()
         if self.output_cache:
             self.output_cache.end_build()
             log.debug(f"{self.output_cache.replayed} unchanged page(s) given again without rendering")
+
+    @event_priority(-100)  # late: the scan reads the site as every other plugin has left it (before the swap)
+    def _on_post_build_scan(self, config: MkDocsConfig) -> None:
         findings = scan_site(Path(config.site_dir), parallel=self.command in FORK_SAFE_COMMANDS,
                              own_host=urlsplit(config.site_url or "").hostname or "", memo=self.scan_memo)
         for finding in findings:
@@ -173,6 +228,56 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         if findings:
             raise PluginError(f"{len(findings)} problem(s) in the built pages: something in them would run or load "
                               "from another host in a reader's browser")
+
+    # -1000: below -100, the "last" of MkDocs' recommended range, where Material's offline plugin
+    # runs. The swap is the build's point of no return: every other plugin's on_post_build (the
+    # search index, the output scan) must have written and checked the fresh folder before it, and
+    # nothing may write after it, into a folder that then holds the previous site being removed.
+    @event_priority(-1000)
+    def _on_post_build_publish(self, config: MkDocsConfig) -> None:
+        if self.shown_findings is not None:
+            page = render_findings_page(self.shown_findings).encode("utf-8")
+            for name in ("index.html", "404.html"):  # the server answers every unknown address with 404.html
+                (Path(config.site_dir) / name).write_bytes(page)
+            return
+        publishing = self.publishing
+        if publishing is None:
+            return
+        if config.strict and publishing.warnings.get_counts():
+            log.info(f"Warnings in strict mode: {publishing.publication.site} was not replaced.")
+            self._abandon()  # MkDocs aborts the build right after this event
+            return
+        self._stop_publishing()
+        try:
+            publishing.publication.publish(log.warning)
+        except PublishError as e:
+            raise PluginError(str(e)) from None
+
+    on_post_build = CombinedEvent(_on_post_build_caches, _on_post_build_scan, _on_post_build_publish)
+
+    @event_priority(-1000)  # last: it may raise the one-line error that replaces the engine's traceback
+    def on_build_error(self, *, error: Exception) -> None:
+        publishing = self.publishing
+        if publishing is None:
+            return
+        self._abandon()
+        problem = disk_problem(error, publishing.publication.site) if isinstance(error, OSError) else None
+        if problem:
+            raise PluginError(problem) from error
+
+    def _abandon(self) -> None:
+        """Remove the fresh folder of a build that will not be published, and release the site."""
+        publishing = self._stop_publishing()
+        if publishing:
+            publishing.publication.abandon()
+
+    def _stop_publishing(self) -> _Publishing | None:
+        """Give the configuration its own site_dir back (gh-deploy reads it after the build)."""
+        publishing, self.publishing = self.publishing, None
+        if publishing:
+            publishing.config.site_dir = publishing.site_dir
+            logging.getLogger(ENGINE_LOGGER).removeHandler(publishing.warnings)
+        return publishing
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: object) -> LiveReloadServer:
         server.watch(self.config.patterns_dir)
@@ -183,6 +288,16 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         if self.config.templates_dir:
             server.watch(self.config.templates_dir)
         return server
+
+
+@dataclass(frozen=True)
+class _Publishing:
+    """A build that publishes when it succeeds: its fresh folder, and what to give back to MkDocs after."""
+
+    publication: Publication
+    config: MkDocsConfig
+    site_dir: str  # the configuration's own site folder
+    warnings: CountHandler  # what strict mode will count
 
 
 def _apply_site_address(config: MkDocsConfig, root: Path) -> None:

@@ -13,7 +13,7 @@ from generator.core.bibliography import BIBLIOGRAPHY_FILE, check_bibliography
 from generator.core.citations import check_citations
 from generator.core.findings import Finding, PatternError, errors_in
 from generator.core.fork import map_in_two
-from generator.core.loader import Document, load_directory, load_document, pattern_files
+from generator.core.loader import Document, load_directory, load_document, pattern_files, possible_ids
 from generator.core.mentions import check_mentions
 from generator.core.validate import check_across, check_document, validate_retros
 
@@ -99,11 +99,16 @@ def read_catalogue(directory: Path, root: Path, retros_dir: Path | None = None, 
     if cache:
         cache.keep_only({path for path, _ in files} | {bibliography_path})
     docs = [doc for doc, _ in results if doc is not None]
-    findings += [finding for _, file_findings in results for finding in file_findings] + check_across(docs)
-    findings += bibliography_findings + check_citations(docs, bibliography) + check_mentions(docs, bibliography)
+    # A file that cannot be read is reported once, by itself; references to the ids it may hold are not
+    # reported as unknown in the files that make them.
+    unreadable = {pid: display for (path, display), (doc, _) in zip(files, results) if doc is None
+                  for pid in possible_ids(path)}
+    findings += [finding for _, file_findings in results for finding in file_findings]
+    findings += check_across(docs, unreadable) + bibliography_findings + check_citations(docs, bibliography)
+    findings += check_mentions(docs, bibliography, unreadable)
     retro_docs, retro_findings = load_directory(retros_dir, root) if retros_dir else ([], [])
     ids = {d.data["id"] for d in docs if isinstance(d.data, dict) and isinstance(d.data.get("id"), str)}
-    findings = sorted(set(findings + retro_findings + validate_retros(retro_docs, ids)))
+    findings = sorted(set(findings + retro_findings + validate_retros(retro_docs, ids, unreadable=unreadable)))
     return Reading(findings, docs, retro_docs, bibliography)
 
 

@@ -15,6 +15,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 import yaml
@@ -23,7 +24,7 @@ from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 from generator.core import characters
-from generator.core.findings import Finding, PatternError, format_field
+from generator.core.findings import Finding, PatternError, Severity, format_field
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -40,6 +41,7 @@ DataPath = tuple[str | int, ...]
 _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "map", "seq")}
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+_LONE_CR = re.compile("\r(?!\n)")
 _RESOLVER = Resolver()
 _STR = _CORE + "str"
 _SCALAR, _MAPPING_START, _SEQUENCE_START = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
@@ -98,9 +100,17 @@ class Document:
         return self.positions.raw_scalars.get(tuple(path))
 
 
-def load_directory(directory: Path, root: Path) -> tuple[list[Document], list[Finding]]:
-    """Every pattern file in `directory`, and a finding for each one that cannot be read."""
-    files, findings = pattern_files(directory, root)
+# Files that belong in these folders without being records: read by people, or by their own code.
+# Every other entry is read as a record or named in a finding, so nothing is ever skipped unseen.
+NOT_PATTERNS = frozenset({"README.md"})
+NOT_RETROS = frozenset({"README.md"})
+_RECORD_SUFFIX = ".yaml"
+
+
+def load_directory(directory: Path, root: Path,
+                   known: frozenset[str] = NOT_RETROS) -> tuple[list[Document], list[Finding]]:
+    """Every record file in `directory`, and a finding for each entry that cannot be read as one."""
+    files, findings = pattern_files(directory, root, known)
     docs: list[Document] = []
     for path, display in files:
         try:
@@ -110,26 +120,76 @@ def load_directory(directory: Path, root: Path) -> tuple[list[Document], list[Fi
     return docs, findings
 
 
-def pattern_files(directory: Path, root: Path) -> tuple[list[tuple[Path, str]], list[Finding]]:
+def pattern_files(directory: Path, root: Path, known: frozenset[str] = NOT_PATTERNS,
+                  ) -> tuple[list[tuple[Path, str]], list[Finding]]:
     """The YAML files in `directory` (each with its path as shown in findings), in name order.
 
-    Files that are almost pattern files (links) are reported rather than skipped, so an editor
-    learns why their file did not show up.
+    Every other entry is named in a finding, never skipped: an error when its name says it is
+    meant as a record (it ends in .yaml or .yml, in any case) but it cannot be read as one (a
+    folder, a link, a FIFO), a warning for anything else. Only the names in `known` are passed over.
     """
     files: list[tuple[Path, str]] = []
     findings: list[Finding] = []
+    if not directory.is_dir():
+        return files, findings
+    folder = _display(directory, root)
+    if not directory.resolve().is_relative_to(root.resolve()):
+        return files, [Finding(folder, 0, "", f"is a symbolic link to {directory.resolve()}, outside the repository; "
+                               "nothing in it was read. Replace the link with the folder itself")]
     # scandir knows each entry's type without another system call per file.
-    entries = sorted(os.scandir(directory), key=lambda e: e.name) if directory.is_dir() else []
-    for entry in entries:
-        if entry.name.startswith(".") or not entry.name.endswith((".yaml", ".yml")):
+    for entry in sorted(os.scandir(directory), key=lambda e: e.name):
+        if entry.name in known:
             continue
         path = directory / entry.name
-        if entry.is_symlink():
-            findings.append(Finding(_display(path, root), 0, "", "is a symbolic link; pattern files must be "
-                                    "regular files inside the repository"))
-        elif entry.is_file():
-            files.append((path, _display(path, root)))
+        display = _display(path, root)
+        finding = _entry_problem(entry, folder)
+        if finding is None or (finding[0] == "error" and entry.is_file(follow_symlinks=False)):
+            files.append((path, display))  # a misnamed file is read too, so all its problems show at once
+        if finding:
+            severity, message = finding
+            findings.append(Finding(display, 0, "", message, severity))
     return files, findings
+
+
+def _entry_problem(entry: os.DirEntry[str], folder: str) -> tuple[Severity, str] | None:
+    """Why an entry of a records folder is not a file to read as it is (severity, message), if it is not."""
+    name = entry.name
+    stem, dot, suffix = name.rpartition(".")
+    meant = bool(not name.startswith(".") and dot and stem and suffix.lower() in ("yaml", "yml"))
+    if entry.is_symlink():
+        kind = "a symbolic link"
+    elif entry.is_dir(follow_symlinks=False):
+        kind = "a folder"
+    elif not entry.is_file(follow_symlinks=False):
+        kind = "a special file (such as a FIFO or a socket)"
+    elif name.startswith("."):
+        return "warning", f"is hidden and is not read; delete it, or move it out of {folder}/"
+    elif not meant:
+        return "warning", f"is not read (only files ending in {_RECORD_SUFFIX} are); rename it if it is meant to " \
+                          f"be one, or move it out of {folder}/"
+    elif name.endswith(_RECORD_SUFFIX):
+        return None
+    else:
+        return "error", f"files in {folder}/ end in {_RECORD_SUFFIX}, in lower case; rename it to " \
+                        f"{stem}{_RECORD_SUFFIX}"
+    if meant:
+        return "error", f"is {kind}, so it is not read; files in {folder}/ must be regular files ending in " \
+                        f"{_RECORD_SUFFIX}"
+    return "warning", f"is {kind} and is not read; only regular files ending in {_RECORD_SUFFIX} directly inside " \
+                      f"{folder}/ are"
+
+
+def possible_ids(path: Path) -> set[str]:
+    """The ids a file that could not be read may hold: its name's, and what an `id:` line in it says."""
+    ids = {path.name.rpartition(".")[0] or path.name}
+    try:
+        raw = _read_regular_file(path, "")
+    except (OSError, PatternError):
+        return ids
+    return ids | {m.decode("ascii") for m in _ID_LINE.findall(raw.replace(b"\r", b"\n"))}
+
+
+_ID_LINE = re.compile(rb"^id:[ \t]*[\"']?([a-z0-9]+(?:-[a-z0-9]+)*)[\"']?[ \t]*(?:#.*)?$", re.M)
 
 
 def _display(path: Path, root: Path) -> str:
@@ -163,11 +223,7 @@ def _fail(display: str, line: int, message: str, field: str = "") -> PatternErro
 
 def _read_text(path: Path, display: str) -> str:
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise _fail(display, 0, f"file is {size / 1_000_000:.1f} MB; a pattern file must stay under "
-                        f"{MAX_BYTES // 1_000_000} MB: split or shorten the text")
-        raw = path.read_bytes()
+        raw = _read_regular_file(path, display)
     except OSError as e:
         raise _fail(display, 0, f"cannot read the file: {e.strerror or e}") from e
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (raw[:2].count(b"\x00") == 1 and b"\x00" in raw[:4]):
@@ -189,8 +245,24 @@ def _read_text(path: Path, display: str) -> str:
     return text
 
 
+def _read_regular_file(path: Path, display: str) -> bytes:
+    """The bytes of a regular file; never waits on a FIFO or follows a link put there after the folder was read."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as file:
+        stat = os.fstat(fd)
+        if not S_ISREG(stat.st_mode):
+            raise _fail(display, 0, "is not a regular file, so it is not read; records must be regular files")
+        if stat.st_size > MAX_BYTES:
+            raise _fail(display, 0, f"file is {stat.st_size / 1_000_000:.1f} MB; a pattern file must stay under "
+                        f"{MAX_BYTES // 1_000_000} MB: split or shorten the text")
+        return file.read(MAX_BYTES + 1)
+
+
 def _check_lines(text: str, display: str) -> None:
-    """Refuse raw control characters (YAML cannot read most) and very long lines, naming the field."""
+    """Refuse lone CR line endings, raw control characters (YAML cannot read most) and very long lines,
+    naming the field."""
+    if "\r" in text:
+        _check_line_endings(text, display)
     if not _CONTROL.search(text) and max(map(len, text.split("\n"))) <= MAX_LINE_CHARS:
         return  # the usual case, seen without going line by line
     offset = 0
@@ -247,6 +319,19 @@ def _strings(data: Any) -> list[tuple[DataPath, str]]:
         elif isinstance(value, list):
             stack += reversed([((*path, index), item) for index, item in enumerate(value)])
     return found
+
+
+def _check_line_endings(text: str, display: str) -> None:
+    """Refuse carriage returns that end lines on their own (classic Mac OS), which YAML and editors read differently."""
+    lone = _LONE_CR.search(text)
+    if lone is None:
+        return
+    if "\n" not in text:
+        raise _fail(display, 1, "the file's lines end in CR only (classic Mac OS line endings); save it with LF "
+                    "line endings (Unix) or CRLF (Windows)")
+    line = text.count("\n", 0, lone.start()) + 1
+    raise _fail(display, line, "this line ends in a lone CR (a classic Mac OS line ending) while others end in LF; "
+                "save the file with LF line endings")
 
 
 _YAML_HINTS = (

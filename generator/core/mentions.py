@@ -16,7 +16,7 @@ from typing import Any
 from generator.core.findings import Finding
 from generator.core.loader import DataPath, Document
 from generator.core.markup import mentions
-from generator.core.validate import _contents, _did_you_mean, _finding
+from generator.core.validate import _contents, _did_you_mean, _finding, unreadable_reference
 
 # Anchors every pattern page has, the same in both languages (README, "The site").
 SECTION_ANCHORS = ("problem", "context", "forces", "solution", "resulting-context", "rationale", "known-uses",
@@ -31,28 +31,45 @@ def known_use_anchors(data: dict[str, Any]) -> list[str]:
             for n, u in enumerate(uses if isinstance(uses, list) else [], 1)]
 
 
-def check_mentions(docs: list[Document], bibliography: Document | None = None) -> list[Finding]:
-    """Findings for every mention in the patterns (and the bibliography's notes)."""
+def check_mentions(docs: list[Document], bibliography: Document | None = None,
+                   unreadable: dict[str, str] | None = None) -> list[Finding]:
+    """Findings for every mention in the patterns (and the bibliography's notes).
+
+    A mention of an id that only an unreadable file may hold is noted once per file, unless the
+    file's builds_on or see_also already names it (`check_across` notes those).
+    """
     owners = {d.data["id"]: d for d in docs if isinstance(d.data, dict) and isinstance(d.data.get("id"), str)}
     ids = sorted(owners)
+    unreadable = unreadable or {}
     findings: list[Finding] = []
     for doc in [*docs, *([bibliography] if bibliography else [])]:
         # Only text with "[[" can mention a pattern; a backslash escape could write one in quotes.
         if not isinstance(doc.data, dict) or ("[[" not in doc.source and "\\" not in doc.source):
             continue
+        listed = {ref for field in ("builds_on", "see_also") for ref in doc.data.get(field) or [] if isinstance(ref, str)}
+        noted: set[str] = set()
         for path, value in _contents(doc.data)[0]:
-            if "[[" in value:
-                findings += _check_text(doc, path, value, owners, ids)
+            if "[[" not in value:
+                continue
+            for m in mentions(value):
+                if m.id in unreadable and m.id not in owners:
+                    if m.id not in noted | listed:
+                        findings.append(_finding(doc, path, unreadable_reference(f"[[{m.raw}]]", unreadable[m.id]),
+                                                 "warning", snippet=f"[[{m.raw}]]"))
+                    noted.add(m.id)
+            findings += _check_text(doc, path, value, owners, ids, set(unreadable))
     return findings
 
 
 def _check_text(doc: Document, path: DataPath, value: str, owners: dict[str, Document],
-                ids: list[str]) -> Iterator[Finding]:
+                ids: list[str], unreadable: set[str]) -> Iterator[Finding]:
     korean = bool(path) and path[-1] == "ko"
     for m in mentions(value):
         snippet = f"[[{m.raw}]]"
         has_words = "|" in m.raw
         if m.id not in owners:
+            if m.id in unreadable:
+                continue  # noted by check_mentions, once per file
             yield _finding(doc, path, f"expected [[id]] of a pattern in patterns/, got '{snippet}'"
                            f"{_did_you_mean(m.id, ids)}", snippet=snippet)
             continue

@@ -413,5 +413,10 @@ def _fill(label: str, **values: str) -> markupsafe.Markup:
 
 
 def _yaml_str(value: str) -> markupsafe.Markup:
-    """A YAML value: a JSON string is valid YAML and needs no further escaping."""
-    return markupsafe.Markup(json.dumps(value, ensure_ascii=False))
+    """A YAML value: a JSON string is valid YAML and needs no further escaping.
+
+    Line and paragraph separators are written as escapes, so the value (not the file's bytes) is
+    what the validator judges, with its field named.
+    """
+    quoted = json.dumps(value, ensure_ascii=False).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return markupsafe.Markup(quoted)

@@ -118,9 +118,18 @@ def check_document(doc: Document, today: dt.date) -> list[Finding]:
     return list(_check_document(doc, today))
 
 
-def check_across(docs: list[Document]) -> list[Finding]:
-    """The findings that need all files at once (ids, former ids, tags)."""
-    return list(_check_across([doc for doc in docs if isinstance(doc.data, dict)]))
+def check_across(docs: list[Document], unreadable: dict[str, str] | None = None) -> list[Finding]:
+    """The findings that need all files at once (ids, former ids, tags).
+
+    `unreadable` maps the ids that files which could not be read may hold to those files: a
+    reference to one of them is not reported as unknown, since the fault is in that file.
+    """
+    return list(_check_across([doc for doc in docs if isinstance(doc.data, dict)], unreadable or {}))
+
+
+def unreadable_reference(written: str, file: str) -> str:
+    """What to say of a reference (as written) to an id that only a file that could not be read may hold."""
+    return f"refers to '{written}', which may be the id of the unreadable file {file}; fix that file first"
 
 
 def _finding(doc: Document, path: DataPath, message: str, severity: str = "error", snippet: str = "") -> Finding:
@@ -153,9 +162,11 @@ def _check_schema(doc: Document, schema: Path = SCHEMA_PATH) -> Iterator[Finding
                        "run `patterns validate` and report this")
 
 
-def validate_retros(docs: list[Document], pattern_ids: set[str], today: dt.date | None = None) -> list[Finding]:
+def validate_retros(docs: list[Document], pattern_ids: set[str], today: dt.date | None = None,
+                    unreadable: dict[str, str] | None = None) -> list[Finding]:
     """Findings for retrospective records: their own format, real past dates, known pattern ids."""
     today = today or dt.date.today()
+    unreadable = unreadable or {}
     findings: list[Finding] = []
     known = sorted(pattern_ids)
     for doc in docs:
@@ -171,8 +182,13 @@ def validate_retros(docs: list[Document], pattern_ids: set[str], today: dt.date 
             if problem:
                 findings.append(_finding(doc, ("date",), problem))
         items = doc.data.get("patterns")
+        noted: set[str] = set()  # a reference to an id an unreadable file may hold is noted once per file
         for index, ref in enumerate(items if isinstance(items, list) else []):
-            if isinstance(ref, str) and ref not in pattern_ids:
+            if isinstance(ref, str) and ref in unreadable and ref not in pattern_ids | noted:
+                findings.append(_finding(doc, ("patterns", index), unreadable_reference(ref, unreadable[ref]),
+                                         "warning"))
+                noted.add(ref)
+            elif isinstance(ref, str) and ref not in pattern_ids and ref not in noted:
                 findings.append(_finding(doc, ("patterns", index), f"expected the id of a pattern in patterns/, "
                                                                    f"got '{ref}'{_did_you_mean(ref, known)}"))
     return sorted(set(findings))
@@ -292,9 +308,7 @@ def reserved_reason(pattern_id: str) -> str:
 
 
 def _check_file_name(doc: Document) -> Iterator[Finding]:
-    stem, suffix = doc.path.stem, doc.path.suffix
-    if suffix != ".yaml":
-        yield Finding(doc.display, 0, "", f"pattern files end in .yaml; rename it to {stem}.yaml")
+    stem = doc.path.stem  # the loader names a wrong suffix (.yml, .YAML)
     if not re.fullmatch(_id_rule(), stem):
         yield Finding(doc.display, 0, "", f"file name '{doc.path.name}' is not a valid id: use lowercase ASCII "
                       "letters and digits joined by hyphens, like build-trust.yaml")
@@ -491,7 +505,7 @@ def _check_parts(doc: Document) -> Iterator[Finding]:
                            "shows the Korean text until then)", "warning")
 
 
-def _check_across(docs: list[Document]) -> Iterator[Finding]:
+def _check_across(docs: list[Document], unreadable: dict[str, str]) -> Iterator[Finding]:
     owners: dict[str, Document] = {}
     # The file named after an id owns it; any other file claiming it is the one to fix.
     for doc in sorted(docs, key=lambda d: d.data.get("id") != d.path.stem):
@@ -514,12 +528,20 @@ def _check_across(docs: list[Document]) -> Iterator[Finding]:
                 yield _finding(doc, ("former_ids", index), f"'{old}' is also a former id of {former[old].display}")
             former.setdefault(old, doc)
     for doc in docs:
+        # A reference to an id an unreadable file may hold is noted once per file, at its first line.
+        maybe: dict[str, list[tuple[DataPath, str]]] = {}
         for field in ("builds_on", "see_also"):
             items = doc.data.get(field)
             for index, ref in enumerate(items if isinstance(items, list) else []):
                 if isinstance(ref, str) and ref not in owners and ref != doc.data.get("id"):
-                    yield _finding(doc, (field, index), f"expected the id of a pattern in patterns/, got "
-                                   f"'{ref}'{_did_you_mean(ref, ids)}")
+                    if ref in unreadable:
+                        maybe.setdefault(ref, []).append(((field, index), ref))
+                    else:
+                        yield _finding(doc, (field, index), f"expected the id of a pattern in patterns/, got "
+                                       f"'{ref}'{_did_you_mean(ref, ids)}")
+        for ref, places in maybe.items():
+            path, written = min(places, key=lambda place: doc.line_of(place[0]))
+            yield _finding(doc, path, unreadable_reference(written, unreadable[ref]), "warning")
     yield from _check_tags(docs)
 
 
