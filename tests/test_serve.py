@@ -190,8 +190,8 @@ def test_pages_given_again_unrendered_equal_a_fresh_build_after_every_kind_of_ed
 
 # While a pattern file is broken, the preview answers every address with the list of findings
 # (MkDocs' server would make every request wait for a build that succeeds), and recovers on the fix.
-BROKEN_TITLE = ("title: {ko: 진행 상황을 알려라, en: Keep Them Posted}",
-                "title: {ko: '', en: Keep Them <b onclick=alert(1)>Posted</b>}")
+BROKEN_TITLE = ("title: {ko: 진행 상황을 알려라, en: Keep Them Posted}\nsummary:\n  ko: 요청을",
+                "title: {ko: '', en: Keep Them Posted}\nsummary:\n  ko: <b onclick=alert(1)>요청</b>을")
 
 
 def expected_findings(project: Path) -> list[str]:

@@ -259,7 +259,7 @@ def test_an_unreadable_file_is_reported_once_and_the_ids_it_may_hold_are_not_unk
     reading = read_catalogue(patterns, project, project / "retros")
     assert [str(f) for f in reading.findings] == [
         "patterns/first-contact-draft.yaml:7: invalid YAML: a tab character; indent with spaces, not tabs",
-        # keep-them-posted mentions it on line 6 and in builds_on (line 28): one note, at the first
+        # keep-them-posted mentions it on line 6 and in builds_on (line 25): one note, at the first
         "patterns/keep-them-posted.yaml:6: summary.ko: warning: refers to '[[first-contact]]', which may be the id "
         "of the unreadable file patterns/first-contact-draft.yaml; fix that file first",
         "retros/2026-10-02-support.yaml:4: patterns[1]: warning: refers to 'first-contact', which may be the id of "
@@ -268,7 +268,7 @@ def test_an_unreadable_file_is_reported_once_and_the_ids_it_may_hold_are_not_unk
     # Without the unreadable file, the same references are unknown ids: errors, as before.
     (patterns / "first-contact-draft.yaml").unlink()
     errors = [str(f) for f in read_catalogue(patterns, project, project / "retros").findings]
-    assert "patterns/keep-them-posted.yaml:28: builds_on[0]: expected the id of a pattern in patterns/, got " \
+    assert "patterns/keep-them-posted.yaml:25: builds_on[0]: expected the id of a pattern in patterns/, got " \
            "'first-contact'" in errors
 
 

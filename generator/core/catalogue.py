@@ -86,6 +86,7 @@ def read_catalogue(directory: Path, root: Path, retros_dir: Path | None = None, 
     """
     files, findings = pattern_files(directory, root)
     bibliography_path = directory / BIBLIOGRAPHY_FILE
+    listed = [path for path, _ in files]  # nothing when the folder itself was refused
     files = [(path, display) for path, display in files if path != bibliography_path]
     today = dt.date.today()
 
@@ -95,7 +96,8 @@ def read_catalogue(directory: Path, root: Path, retros_dir: Path | None = None, 
         return [_read_and_check(path, display, today) for path, display in chunk]
 
     results = map_in_two(read, files, parallel and len(files) >= PARALLEL_FROM)
-    bibliography, bibliography_findings = _read_bibliography(bibliography_path, root, today, bool(files), cache)
+    bibliography, bibliography_findings = _read_bibliography(bibliography_path, root, today, bool(files), cache) \
+        if listed else (None, [])
     if cache:
         cache.keep_only({path for path, _ in files} | {bibliography_path})
     docs = [doc for doc, _ in results if doc is not None]
@@ -104,7 +106,8 @@ def read_catalogue(directory: Path, root: Path, retros_dir: Path | None = None, 
     unreadable = {pid: display for (path, display), (doc, _) in zip(files, results) if doc is None
                   for pid in possible_ids(path)}
     findings += [finding for _, file_findings in results for finding in file_findings]
-    findings += check_across(docs, unreadable) + bibliography_findings + check_citations(docs, bibliography)
+    findings += check_across(docs, unreadable) + bibliography_findings
+    findings += check_citations(docs, bibliography, complete=not any(doc is None for doc, _ in results))
     findings += check_mentions(docs, bibliography, unreadable)
     retro_docs, retro_findings = load_directory(retros_dir, root) if retros_dir else ([], [])
     ids = {d.data["id"] for d in docs if isinstance(d.data, dict) and isinstance(d.data.get("id"), str)}

@@ -36,11 +36,12 @@ def citations_of(data: dict[str, Any]) -> Iterator[tuple[DataPath, dict[str, Any
                     yield (field, i, "cite", j), citation
 
 
-def check_citations(docs: list[Document], bibliography: Document | None) -> list[Finding]:
+def check_citations(docs: list[Document], bibliography: Document | None, complete: bool = True) -> list[Finding]:
     """Findings for every citation against the bibliography, and for sources nothing cites.
 
     Without a readable bibliography the only finding is the bibliography's own: a missing file,
-    or the reason it cannot be read, not one more error per citation.
+    or the reason it cannot be read, not one more error per citation. When some pattern file
+    could not be read (`complete` is false), a source may be cited there, so none is called uncited.
     """
     if bibliography is None or not isinstance(bibliography.data, dict):
         return []
@@ -63,7 +64,7 @@ def check_citations(docs: list[Document], bibliography: Document | None) -> list
                                          f"{_did_you_mean(key, sorted(sources))}; add the source there or fix the key"))
                 continue
             findings += _check_location(doc, path, citation, key, sources[key][1])
-    for key, (index, _) in sources.items():
+    for key, (index, _) in sources.items() if complete else ():
         if key not in cited:
             findings.append(_finding(bibliography, ("sources", index, "key"), f"source '{key}' is cited by no "
                                      "pattern (origin, known use or addition); cite it or remove it", "warning"))

@@ -16,7 +16,7 @@ from typing import Any
 from generator.core.findings import Finding
 from generator.core.loader import DataPath, Document
 from generator.core.markup import mentions
-from generator.core.validate import _contents, _did_you_mean, _finding, unreadable_reference
+from generator.core.validate import _contents, _did_you_mean, _finding
 
 # Anchors every pattern page has, the same in both languages (README, "The site").
 SECTION_ANCHORS = ("problem", "context", "forces", "solution", "resulting-context", "rationale", "known-uses",
@@ -35,29 +35,19 @@ def check_mentions(docs: list[Document], bibliography: Document | None = None,
                    unreadable: dict[str, str] | None = None) -> list[Finding]:
     """Findings for every mention in the patterns (and the bibliography's notes).
 
-    A mention of an id that only an unreadable file may hold is noted once per file, unless the
-    file's builds_on or see_also already names it (`check_across` notes those).
+    A mention of an id that only an unreadable file may hold is not an unknown id: `check_across`
+    notes it once per file.
     """
     owners = {d.data["id"]: d for d in docs if isinstance(d.data, dict) and isinstance(d.data.get("id"), str)}
     ids = sorted(owners)
-    unreadable = unreadable or {}
     findings: list[Finding] = []
     for doc in [*docs, *([bibliography] if bibliography else [])]:
         # Only text with "[[" can mention a pattern; a backslash escape could write one in quotes.
         if not isinstance(doc.data, dict) or ("[[" not in doc.source and "\\" not in doc.source):
             continue
-        listed = {ref for field in ("builds_on", "see_also") for ref in doc.data.get(field) or [] if isinstance(ref, str)}
-        noted: set[str] = set()
         for path, value in _contents(doc.data)[0]:
-            if "[[" not in value:
-                continue
-            for m in mentions(value):
-                if m.id in unreadable and m.id not in owners:
-                    if m.id not in noted | listed:
-                        findings.append(_finding(doc, path, unreadable_reference(f"[[{m.raw}]]", unreadable[m.id]),
-                                                 "warning", snippet=f"[[{m.raw}]]"))
-                    noted.add(m.id)
-            findings += _check_text(doc, path, value, owners, ids, set(unreadable))
+            if "[[" in value:
+                findings += _check_text(doc, path, value, owners, ids, set(unreadable or ()))
     return findings
 
 

@@ -528,21 +528,35 @@ def _check_across(docs: list[Document], unreadable: dict[str, str]) -> Iterator[
                 yield _finding(doc, ("former_ids", index), f"'{old}' is also a former id of {former[old].display}")
             former.setdefault(old, doc)
     for doc in docs:
-        # A reference to an id an unreadable file may hold is noted once per file, at its first line.
-        maybe: dict[str, list[tuple[DataPath, str]]] = {}
         for field in ("builds_on", "see_also"):
             items = doc.data.get(field)
             for index, ref in enumerate(items if isinstance(items, list) else []):
-                if isinstance(ref, str) and ref not in owners and ref != doc.data.get("id"):
-                    if ref in unreadable:
-                        maybe.setdefault(ref, []).append(((field, index), ref))
-                    else:
-                        yield _finding(doc, (field, index), f"expected the id of a pattern in patterns/, got "
-                                       f"'{ref}'{_did_you_mean(ref, ids)}")
-        for ref, places in maybe.items():
-            path, written = min(places, key=lambda place: doc.line_of(place[0]))
-            yield _finding(doc, path, unreadable_reference(written, unreadable[ref]), "warning")
+                if isinstance(ref, str) and ref not in owners and ref != doc.data.get("id") and ref not in unreadable:
+                    yield _finding(doc, (field, index), f"expected the id of a pattern in patterns/, got "
+                                   f"'{ref}'{_did_you_mean(ref, ids)}")
+        yield from _references_to_unreadable(doc, owners, unreadable)
     yield from _check_tags(docs)
+
+
+def _references_to_unreadable(doc: Document, owners: dict[str, Document],
+                               unreadable: dict[str, str]) -> Iterator[Finding]:
+    """One warning per id that only an unreadable file may hold, at the first place this file names it
+    (builds_on, see_also or a mention), instead of an "unknown id" error for each."""
+    if not unreadable:
+        return
+    places: dict[str, list[tuple[DataPath, str]]] = {}
+    for field in ("builds_on", "see_also"):
+        items = doc.data.get(field)
+        for index, ref in enumerate(items if isinstance(items, list) else []):
+            if isinstance(ref, str) and ref in unreadable and ref not in owners:
+                places.setdefault(ref, []).append(((field, index), ref))
+    for path, value in _contents(doc.data)[0] if "[[" in doc.source else ():
+        for mention in markup.mentions(value) if "[[" in value else ():
+            if mention.id in unreadable and mention.id not in owners:
+                places.setdefault(mention.id, []).append((path, f"[[{mention.raw}]]"))
+    for ref, found in places.items():
+        path, written = min(found, key=lambda place: doc.line_of(place[0]))
+        yield _finding(doc, path, unreadable_reference(written, unreadable[ref]), "warning")
 
 
 def _check_tags(docs: list[Document]) -> Iterator[Finding]:
