@@ -39,6 +39,8 @@ class _Links(HTMLParser):
             self.ids.add(values["id"])
         if tag == "a" and values.get("href"):
             self.hrefs.append(values["href"])
+        if tag == "link" and values.get("rel") == "canonical":
+            return  # names the page's published address (site_url); a browser loads nothing from it
         for name in ("href", "src", "srcset", "action", "poster", "data"):
             if values.get(name):
                 self.urls.append(values[name])
