@@ -14,6 +14,9 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import TableOfContents, get_toc
 
 from generator.adapter.config import PatternsConfig
+from generator.adapter.error_pages import write_error_pages
+from generator.adapter.navigation import link_within_sections
+from generator.adapter.permalinks import localize_permalinks, page_lang
 from generator.adapter.serve_cache import OutputCache, PageCache, TemplateCache
 from generator.adapter.site_address import AddressError, site_address
 from generator.core.catalogue import FileCache, read_catalogue
@@ -46,6 +49,8 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         self.page_memo: PageMemo | None = None
         self.output_cache: OutputCache | None = None
         self.nav: Navigation | None = None
+        self.env: jinja2.Environment | None = None
+        self.files: Files | None = None
         self.written: dict[str, GeneratedPage] = {}  # pages whose HTML the generator wrote, by src_uri
         self.command: str | None = None
 
@@ -89,7 +94,6 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
                             changed=last_changed(Path(self.config.patterns_dir)),
                             template_cache=self.template_cache,
                             permalink="¶" if permalink is True else (permalink or None),
-                            permalink_title=toc.get("permalink_title", "Permanent link"),
                             memo=self.page_memo)
         if self.page_memo:
             self.page_memo.next_rendering()
@@ -116,6 +120,7 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
             self.page_cache.start_build()
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        link_within_sections(nav.items)
         self.nav = nav
         return nav
 
@@ -123,6 +128,7 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         if self.template_cache:
             env.bytecode_cache = self.template_cache
         env.globals["patterns_nav_cache"] = _FragmentCache()  # one per build; see theme/partials/nav.html
+        self.env, self.files = env, files
         pages = [file.page for file in files.documentation_pages() if file.page]
         if self.output_cache and self.nav:
             self.output_cache.plan(pages, self.nav, config)
@@ -141,7 +147,8 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
             page.toc = _table_of_contents(written.headings)
             page.present_anchor_ids = {heading.id for heading in written.headings}
             return written.html
-        return self.page_cache.content(html, page, files) if self.page_cache else html
+        html = self.page_cache.content(html, page, files) if self.page_cache else html
+        return localize_permalinks(html, page_lang(page.url))
 
     @event_priority(100)  # first, so the output kept is the template's own
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
@@ -150,6 +157,8 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         return output
 
     def on_post_build(self, config: MkDocsConfig) -> None:
+        assert self.env is not None and self.files is not None and self.nav is not None
+        write_error_pages(self.env, self.files, self.nav, config)
         if self.page_cache:
             self.page_cache.end_build()
         if self.output_cache:
