@@ -249,4 +249,4 @@ def test_candidate_patterns_are_marked_on_the_page_and_in_the_catalogue(mini_pro
     assert "Candidate pattern: not part of Rising's original set" in page
     catalogue = (site / "en/patterns/index.html").read_text(encoding="utf-8")
     line = next(l for l in catalogue.splitlines() if "keep-them-posted/" in l)
-    assert "(candidate)" in line
+    assert '<span class="pattern-badge">candidate</span>' in line
