@@ -222,7 +222,10 @@
     }).filter(Boolean);
     var printButton = document.querySelector(".retro-sheet__print");
     if (printButton) printButton.addEventListener("click", function () { window.print(); });
-    if (!ids.length) return;  // the page says how to pick patterns
+    if (!ids.length) {  // the page says how to pick patterns; there is nothing to print
+      if (printButton) printButton.parentNode.hidden = true;
+      return;
+    }
     var empty = document.querySelector(".retro-sheet__empty");
     if (empty) empty.hidden = true;
     fetch(sheet.getAttribute("data-source")).then(function (r) { return r.json(); }).then(function (data) {
