@@ -69,20 +69,27 @@ def mini_project(tmp_path: Path) -> Path:
     return copy_project(FIXTURES / "site", tmp_path / "project")
 
 
+# The real site is built and served as a GitHub Pages project site is published: below a path.
+SITE_PATH = "/customer-patterns/"
+SITE_URL = "https://patterns.example.org" + SITE_PATH
+
+
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's own site, built once per test session in a temporary folder."""
+    """The repository's own site, built once per test session in a temporary folder, for SITE_URL."""
     project = tmp_path_factory.mktemp("repo")
     for name in ("mkdocs.yml", "docs", "patterns"):
         source = REPO / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, project / name)
+    config = project / "mkdocs.yml"
+    config.write_text(f"site_url: {SITE_URL}\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
     return build_site(project)
 
 
 @pytest.fixture(scope="session")
 def served_site(real_site: Path) -> Iterator[str]:
-    """The real site on a local HTTP server; yields its base URL."""
-    with serve(real_site) as url:
+    """The real site on a local HTTP server below SITE_PATH; yields its base URL (ending in SITE_PATH)."""
+    with serve(real_site, SITE_PATH) as url:
         yield url
 
 

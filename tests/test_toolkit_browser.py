@@ -44,7 +44,7 @@ def test_reading_path_visits_every_pattern_in_order_and_back(page: Page, served_
         page.click(".pattern-path >> nth=0 >> a[title='Next']")
         page.wait_for_load_state()
         seen.append(heading(page))
-        assert f"{position} / {len(READING_PATH_EN)}" in page.inner_text(".pattern-path >> nth=0")
+        assert f"{position} of {len(READING_PATH_EN)}" in page.inner_text(".pattern-path >> nth=0")
     assert seen == READING_PATH_EN
     assert page.locator(".pattern-path >> nth=0 >> a[title='Next']").count() == 0
     back = [heading(page)]
@@ -65,8 +65,8 @@ def test_self_check_survives_a_reload_and_shows_on_the_start_page(page: Page, se
     page.goto(served_site + "en/patterns/know-the-customer/")  # the same browser store serves both languages
     page.check(".pattern-check input[data-check='read']")
     page.goto(served_site + "en/start/")
-    assert page.inner_text(".pattern-progress__read") == "I have read this: 2 / 11"
-    assert page.inner_text(".pattern-progress__tried") == "I have tried this: 1 / 11"
+    assert page.inner_text(".pattern-progress__read") == "I have read this: 2 of 11"
+    assert page.inner_text(".pattern-progress__tried") == "I have tried this: 1 of 11"
 
 
 def test_retro_sheet_shows_exactly_the_chosen_patterns_and_prints(page: Page, served_site: str) -> None:

@@ -19,6 +19,9 @@ from mkdocs.structure.toc import TableOfContents, get_toc
 from mkdocs.utils import CountHandler
 
 from generator.adapter.config import PatternsConfig
+from generator.adapter.error_pages import write_error_pages
+from generator.adapter.navigation import link_within_sections
+from generator.adapter.permalinks import localize_permalinks, page_lang
 from generator.adapter.publish import Publication, PublishError, disk_problem
 from generator.adapter.serve_cache import OutputCache, PageCache, TemplateCache
 from generator.adapter.site_address import AddressError, site_address
@@ -57,6 +60,8 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         self.output_cache: OutputCache | None = None
         self.scan_memo: ScanMemo | None = None
         self.nav: Navigation | None = None
+        self.env: jinja2.Environment | None = None
+        self.files: Files | None = None
         self.written: dict[str, GeneratedPage] = {}  # pages whose HTML the generator wrote, by src_uri
         self.command: str | None = None
         self.publishing: _Publishing | None = None  # this build's fresh folder, until it is swapped in
@@ -134,7 +139,6 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
                             changed=last_changed(Path(self.config.patterns_dir)),
                             template_cache=self.template_cache,
                             permalink="¶" if permalink is True else (permalink or None),
-                            permalink_title=toc.get("permalink_title", "Permanent link"),
                             memo=self.page_memo)
         if self.page_memo:
             self.page_memo.next_rendering()
@@ -174,6 +178,7 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
     on_pre_build = CombinedEvent(_on_pre_build_publish, _on_pre_build_caches)
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        link_within_sections(nav.items)
         self.nav = nav
         return nav
 
@@ -181,6 +186,7 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         if self.template_cache:
             env.bytecode_cache = self.template_cache
         env.globals["patterns_nav_cache"] = _FragmentCache()  # one per build; see theme/partials/nav.html
+        self.env, self.files = env, files
         pages = [file.page for file in files.documentation_pages() if file.page]
         if self.output_cache and self.nav:
             self.output_cache.plan(pages, self.nav, config)
@@ -204,7 +210,8 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
             page.toc = _table_of_contents(written.headings)
             page.present_anchor_ids = {heading.id for heading in written.headings}
             return written.html
-        return self.page_cache.content(html, page, files) if self.page_cache else html
+        html = self.page_cache.content(html, page, files) if self.page_cache else html
+        return localize_permalinks(html, page_lang(page.url))
 
     @event_priority(100)  # first, so the output kept is the template's own
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
@@ -212,7 +219,10 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
             self.output_cache.keep(output, page)
         return output
 
-    def _on_post_build_caches(self, config: MkDocsConfig) -> None:
+    def _on_post_build_pages(self, config: MkDocsConfig) -> None:
+        if self.shown_findings is None:  # the preview's findings site has no pages to point at
+            assert self.env is not None and self.files is not None and self.nav is not None
+            write_error_pages(self.env, self.files, self.nav, config)
         if self.page_cache:
             self.page_cache.end_build()
         if self.output_cache:
@@ -253,7 +263,7 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         except PublishError as e:
             raise PluginError(str(e)) from None
 
-    on_post_build = CombinedEvent(_on_post_build_caches, _on_post_build_scan, _on_post_build_publish)
+    on_post_build = CombinedEvent(_on_post_build_pages, _on_post_build_scan, _on_post_build_publish)
 
     @event_priority(-1000)  # last: it may raise the one-line error that replaces the engine's traceback
     def on_build_error(self, *, error: Exception) -> None:

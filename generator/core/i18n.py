@@ -1,8 +1,21 @@
-"""Words the generated pages use around the content, in each language."""
+"""Words the generated pages use around the content, in each language, and which language a text is in."""
 
 from __future__ import annotations
 
+import re
+
 from generator.core.model import Lang
+
+_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+_LATIN = re.compile("[A-Za-z]")
+
+
+def script_lang(text: str) -> Lang | None:
+    """The language a short text (a title, a name) is written in, by its script: Hangul is Korean,
+    Latin letters without Hangul English; None when it has neither (a date, a page number)."""
+    if _HANGUL.search(text):
+        return "ko"
+    return "en" if _LATIN.search(text) else None
 
 LABELS: dict[Lang, dict[str, str]] = {
     "ko": {
@@ -67,7 +80,7 @@ LABELS: dict[Lang, dict[str, str]] = {
         "make_sheet": "회고 시트 만들기",
         "retro_title": "회고 시트",
         "retro_intro": "고른 패턴의 요약, 해법, 회고 질문을 한 장에 모았습니다. 이 페이지의 주소를 회고 기록에 붙여 넣으세요.",
-        "retro_empty": "고른 패턴이 없습니다. 패턴 목록이나 상황 찾기에서 패턴을 골라 주세요.",
+        "retro_empty": "아직 고른 패턴이 없습니다. 그 주에 있었던 일과 닿는 패턴에 '회고 시트에 넣기'를 표시하면 여기에 모입니다:",
         "unknown_pattern": "알 수 없는 패턴",
         "tags_title": "태그별 패턴",
         "copy": "복사",
@@ -101,6 +114,17 @@ LABELS: dict[Lang, dict[str, str]] = {
         "kind_web-page": "웹 페이지",
         "kind_interview": "인터뷰",
         "kind_podcast": "팟캐스트",
+        "permalink": "이 절의 고정 링크",
+        "link_copied": "링크를 복사했습니다",
+        "questions_copied": "질문을 복사했습니다",
+        "to_sources": "참고 문헌 목록으로",
+        "resume": "이어 읽기",
+        "read_again": "처음부터 다시 읽기",
+        "position": "{total}개 중 {n}번째",
+        "count": "{total}개 중 {n}개",
+        "finder_count": "{total}개 중 {n}개 패턴",
+        "legend_established": "Rising의 패턴",
+        "legend_candidate": "후보 패턴 (우리가 현장 경험에서 제안하는 패턴)",
     },
     "en": {
         "language": "English",
@@ -166,7 +190,8 @@ LABELS: dict[Lang, dict[str, str]] = {
         "retro_title": "Retrospective sheet",
         "retro_intro": "The patlet, solution and retrospective questions of the patterns you picked, on one page. Paste "
                        "this page's address into your retro notes.",
-        "retro_empty": "No pattern picked. Pick patterns in the catalogue or the situation finder.",
+        "retro_empty": "No pattern picked yet. Tick \"Add to the retro sheet\" on the patterns that touch what happened, "
+                       "and they come together here:",
         "unknown_pattern": "Unknown pattern",
         "tags_title": "Patterns by tag",
         "copy": "Copy",
@@ -200,5 +225,16 @@ LABELS: dict[Lang, dict[str, str]] = {
         "kind_web-page": "web page",
         "kind_interview": "interview",
         "kind_podcast": "podcast",
+        "permalink": "Permanent link to this section",
+        "link_copied": "Link copied",
+        "questions_copied": "Questions copied",
+        "to_sources": "to the list of sources",
+        "resume": "Continue reading",
+        "read_again": "Read again from the start",
+        "position": "{n} of {total}",
+        "count": "{n} of {total}",
+        "finder_count": "{n} of {total} patterns",
+        "legend_established": "Rising's patterns",
+        "legend_candidate": "candidate patterns (proposed by us from field experience)",
     },
 }

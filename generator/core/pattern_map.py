@@ -19,8 +19,12 @@ PER_ROW = 6
 CHARS_PER_LINE = {"ko": 13, "en": 24}
 
 
-def render_map_svg(catalogue: Catalogue, lang: Lang, href: Callable[[str], str], label: str) -> str:
-    """The map as one line of SVG markup, so Markdown passes it through untouched."""
+def render_map_svg(catalogue: Catalogue, lang: Lang, href: Callable[[str], str], label: str,
+                   candidate_label: str) -> str:
+    """The map as one line of SVG markup, so Markdown passes it through untouched.
+
+    A candidate pattern's box is dashed, and its name (the link's `<title>`) says it is a candidate.
+    """
     positions, width, height = _layout(catalogue)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
              f'class="pattern-map__svg" role="group" aria-label="{escape(label)}">']
@@ -40,9 +44,11 @@ def render_map_svg(catalogue: Catalogue, lang: Lang, href: Callable[[str], str],
         first_y = y + NODE_H / 2 - (len(lines) - 1) * 8
         text = "".join(f'<tspan x="{x + NODE_W / 2:.0f}" y="{first_y + 16 * i + 5:.0f}">{escape(line)}</tspan>'
                        for i, line in enumerate(lines))
-        status = " pattern-map__node--candidate" if pattern.status == "candidate" else ""
+        candidate = pattern.status == "candidate"
+        status = " pattern-map__node--candidate" if candidate else ""
+        name = f"{title} ({candidate_label})" if candidate else title
         parts.append(f'<a href="{escape(href(pattern.id))}" class="pattern-map__node n-{pattern.id}{status}" '
-                     f'data-pattern="{pattern.id}"><title>{escape(title)}</title>'
+                     f'data-pattern="{pattern.id}"><title>{escape(name)}</title>'
                      f'<rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="8"/>'
                      f'<text text-anchor="middle">{text}</text></a>')
     parts.append("</svg>")

@@ -21,8 +21,8 @@ from typing import Any
 import jinja2
 import markupsafe
 
-from generator.core.i18n import LABELS
 from generator.core.citations import citation_place, format_pages
+from generator.core.i18n import LABELS, script_lang
 from generator.core.markup import Resolve, mentions, to_html, to_inline_html
 from generator.core.model import LANGS, Addition, Catalogue, CitedAt, Citation, Lang, Pattern, Source, Text
 from generator.core.pattern_map import render_map_svg
@@ -120,17 +120,15 @@ class Renderer:
 
     def __init__(self, catalogue: Catalogue, template_dirs: Sequence[Path] = (), directory_urls: bool = True,
                  changed: dict[str, str] | None = None, template_cache: jinja2.BytecodeCache | None = None,
-                 permalink: str | None = "#", permalink_title: str = "Permanent link",
-                 memo: PageMemo | None = None) -> None:
+                 permalink: str | None = "#", memo: PageMemo | None = None) -> None:
         self.catalogue = catalogue
         self.memo = memo
         self.directory_urls = directory_urls
         self.changed = changed or {}
         self.permalink = permalink  # the symbol after each heading, as the site's Markdown `toc` puts it
-        self.permalink_title = permalink_title
         self._headings: list[Heading] = []  # of the page being rendered
         # What every page's HTML also depends on: URL style, permalinks, and the templates themselves.
-        self._settings = (directory_urls, permalink, permalink_title, _stamp([*template_dirs, TEMPLATES])) \
+        self._settings = (directory_urls, permalink, _stamp([*template_dirs, TEMPLATES])) \
             if memo is not None else ()
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([*template_dirs, TEMPLATES]),
@@ -145,7 +143,8 @@ class Renderer:
                                 tag_slug=tag_slug, slug=heading_slug, pattern_url=self._pattern_url,
                                 page_url=self._page_url, site_url=self._site_url, minutes=self._minutes,
                                 short_solution=self._short_solution, citation=self._citation, pages=self._pages,
-                                source_lang=self._source_lang, fill=_fill, addition_source=self._addition_source)
+                                source_lang=self._source_lang, fill=_fill, addition_source=self._addition_source,
+                                own_lang=self._own_lang)
         self.env.globals.update(catalogue=catalogue, neighbours=self._neighbours, heading=self._heading,
                                 tag_groups=self._tag_groups, cited_groups=self._cited_groups)
 
@@ -166,6 +165,7 @@ class Renderer:
             "url": f"{lang_prefix(lang)}patterns/{p.id}/", "title": p.title(lang), "summary": p.summary(lang),
             "solution": short_solution(p, lang), "questions": [q(lang) for q in p.questions],
             "additions": [a.text(lang).strip().split("\n\n")[0] for a in p.additions_in("solution")],
+            "candidate": p.status == "candidate",
         } for p in self.catalogue.patterns}, ensure_ascii=False, separators=(",", ":"))
 
     def redirect_pages(self, lang: Lang) -> list[GeneratedPage]:
@@ -209,7 +209,7 @@ class Renderer:
     def map_page(self, lang: Lang) -> GeneratedPage:
         path = map_page_path(lang)
         svg = render_map_svg(self.catalogue, lang, lambda pid: self._html_href(path, pattern_page_path(pid, lang)),
-                             LABELS[lang]["map_label"])
+                             LABELS[lang]["map_label"], LABELS[lang]["candidate_badge"])
         return self._page("map.html.j2", path, lang, {"title": LABELS[lang]["map_title"]},
                           svg=markupsafe.Markup(svg))
 
@@ -218,11 +218,13 @@ class Renderer:
         html = self.env.get_template(template).render(page_path=path, lang=lang, L=LABELS[lang], **values)
         return GeneratedPage(path, "", html=html, headings=tuple(self._headings), meta=tuple(meta.items()))
 
-    def _heading(self, level: int, heading_id: str, content: str) -> markupsafe.Markup:
+    @jinja2.pass_context
+    def _heading(self, ctx: jinja2.runtime.Context, level: int, heading_id: str, content: str) -> markupsafe.Markup:
         """A heading with its permalink, as the site's Markdown writes one; noted for the table of contents."""
         inner, anchor_id = markupsafe.escape(content), markupsafe.escape(heading_id)
         self._headings.append(Heading(level, heading_id, str(markupsafe.escape(inner.striptags()))))
-        link = (f'<a class="headerlink" href="#{anchor_id}" title="{markupsafe.escape(self.permalink_title)}">'
+        title = markupsafe.escape(LABELS[ctx["lang"]]["permalink"])
+        link = (f'<a class="headerlink" href="#{anchor_id}" title="{title}" aria-label="{title}">'
                 f'{markupsafe.escape(self.permalink)}</a>' if self.permalink else "")
         return markupsafe.Markup(f'<h{level} id="{anchor_id}">{inner}{link}</h{level}>')
 
@@ -318,6 +320,15 @@ class Renderer:
     @jinja2.pass_context
     def _pages(self, ctx: jinja2.runtime.Context, pages: str) -> str:
         return format_pages(pages, ctx["lang"])
+
+    @jinja2.pass_context
+    def _own_lang(self, ctx: jinja2.runtime.Context, value: str) -> markupsafe.Markup:
+        """A plain string (a source's title, an author) marked with its language when it is not the page's,
+        so a screen reader reads a Korean title on an English page in Korean, and the other way round."""
+        lang = script_lang(value)
+        if lang is None or lang == ctx["lang"]:
+            return markupsafe.escape(value)
+        return markupsafe.Markup('<span lang="{}">{}</span>').format(lang, value)
 
     @jinja2.pass_context
     def _t(self, ctx: jinja2.runtime.Context, value: Text) -> str:

@@ -30,6 +30,19 @@
     return Promise.resolve();
   }
 
+  /* Words from the page (e.g. "{n} of {total}") with the numbers put in. */
+  function count(template, n, total) {
+    return template.replace("{n}", n).replace("{total}", total);
+  }
+
+  /* Said once by screen readers through the page's status region; a repeat is said again. */
+  function announce(text) {
+    var region = document.querySelector(".pattern-announce");
+    if (!region) return;
+    region.textContent = "";
+    setTimeout(function () { region.textContent = text; }, 50);
+  }
+
   function flash(button, label) {
     var before = button.getAttribute("data-label") || button.textContent;
     button.setAttribute("data-label", before);
@@ -52,18 +65,32 @@
     var panel = document.querySelector(".pattern-progress");
     if (!panel) return;
     var marks = document.querySelectorAll(".pattern-progress__mark");
-    var read = 0, tried = 0;
+    var words = panel.getAttribute("data-count");
+    var read = 0, tried = 0, unread = null;
     marks.forEach(function (mark) {
       var id = mark.getAttribute("data-pattern");
       var r = stored(id, "read"), t = stored(id, "tried");
       read += r ? 1 : 0; tried += t ? 1 : 0;
+      if (!r && !unread) unread = mark.closest("li").querySelector("a");
       mark.textContent = (r ? " ✓ " + panel.getAttribute("data-label-read") : "") +
         (t ? " ✓ " + panel.getAttribute("data-label-tried") : "");
     });
     panel.querySelector(".pattern-progress__read").textContent =
-      panel.getAttribute("data-label-read") + ": " + read + " / " + marks.length;
+      panel.getAttribute("data-label-read") + ": " + count(words, read, marks.length);
     panel.querySelector(".pattern-progress__tried").textContent =
-      panel.getAttribute("data-label-tried") + ": " + tried + " / " + marks.length;
+      panel.getAttribute("data-label-tried") + ": " + count(words, tried, marks.length);
+    resume(read, unread);
+  }
+
+  /* The start button leads to the first pattern not yet read, once reading has begun. */
+  function resume(read, unread) {
+    var button = document.querySelector(".pattern-start");
+    if (!button || !read) return;
+    var first = document.querySelector(".pattern-progress__mark").closest("li").querySelector("a");
+    var target = unread || first;
+    button.href = target.href;
+    button.textContent = button.getAttribute(unread ? "data-resume" : "data-again") + ": " +
+      target.textContent + " →";
   }
 
   /* A visible "copy link" button beside every section heading of a pattern page. */
@@ -81,7 +108,10 @@
       button.textContent = text;
       button.addEventListener("click", function () {
         var url = location.origin + location.pathname + "#" + h.id;
-        copy(url).then(function () { flash(button, "✓"); });
+        copy(url).then(function () {
+          flash(button, "✓");
+          announce(document.querySelector(".pattern-announce").getAttribute("data-link-copied"));
+        });
       });
       h.appendChild(button);
     });
@@ -96,7 +126,10 @@
       button.addEventListener("click", function () {
         var lines = [];
         box.querySelectorAll("li").forEach(function (li, i) { lines.push((i + 1) + ". " + li.textContent.trim()); });
-        copy(lines.join("\n")).then(function () { flash(button, box.getAttribute("data-copied-label")); });
+        copy(lines.join("\n")).then(function () {
+          flash(button, box.getAttribute("data-copied-label"));
+          announce(box.getAttribute("data-announce"));
+        });
       });
       box.appendChild(button);
     });
@@ -119,6 +152,17 @@
 
     function idOf(url) { return url.replace(/\/$/, "").split("/").pop(); }
 
+    /* The table of contents lists only the patterns shown. */
+    function contents() {
+      groups.forEach(function (g) {
+        var heading = g.querySelector("h2[id]");
+        if (!heading) return;
+        document.querySelectorAll('.md-nav--secondary a[href="#' + heading.id + '"]').forEach(function (a) {
+          a.closest("li").hidden = g.hidden;
+        });
+      });
+    }
+
     function show(results, q) {
       groups.forEach(function (g) { g.hidden = true; });
       var best = results.length ? results[0].score : 0;
@@ -130,7 +174,9 @@
         container.appendChild(g);
       });
       groups.forEach(function (g) { if (g.hidden) container.appendChild(g); });
-      status.textContent = shown ? shown + " / " + groups.length : root.getAttribute("data-none");
+      status.textContent = shown ? count(root.getAttribute("data-count"), shown, groups.length)
+        : root.getAttribute("data-none");
+      contents();
       root.setAttribute("data-shown-for", q);  // lets a script (or a test) know the list has settled
     }
 
@@ -138,6 +184,7 @@
       var q = input.value;
       if (!q.trim()) {
         groups.forEach(function (g) { g.hidden = false; container.appendChild(g); });
+        contents();
         status.textContent = "";
         root.setAttribute("data-shown-for", "");
         return;
@@ -175,7 +222,12 @@
     }).filter(Boolean);
     var printButton = document.querySelector(".retro-sheet__print");
     if (printButton) printButton.addEventListener("click", function () { window.print(); });
-    if (!ids.length) { sheet.textContent = sheet.getAttribute("data-empty"); return; }
+    if (!ids.length) {  // the page says how to pick patterns; there is nothing to print
+      if (printButton) printButton.parentNode.hidden = true;
+      return;
+    }
+    var empty = document.querySelector(".retro-sheet__empty");
+    if (empty) empty.hidden = true;
     fetch(sheet.getAttribute("data-source")).then(function (r) { return r.json(); }).then(function (data) {
       /* Ids come from the address: only the data's own keys count, so "__proto__" or "constructor"
        * is an unknown pattern like any other, never something inherited from Object. */
@@ -195,6 +247,13 @@
         a.href = sheet.getAttribute("data-base") + p.url;
         a.textContent = p.title;
         h.appendChild(a);
+        if (p.candidate) {
+          var badge = document.createElement("span");
+          badge.className = "pattern-badge";
+          badge.textContent = sheet.getAttribute("data-candidate");
+          h.appendChild(document.createTextNode(" "));
+          h.appendChild(badge);
+        }
         section.appendChild(h);
         var summary = document.createElement("p");
         summary.className = "retro-sheet__summary";
@@ -263,6 +322,53 @@
     });
   }
 
+  /* The language switch lands on the same place in the other language: same query (a retro sheet's
+   * patterns), same fragment (a section, a tag). */
+  function languageSwitch() {
+    var link = document.querySelector("a.patterns-lang[data-same-page]");
+    if (!link) return;
+    function keep() {
+      var target = new URL(link.getAttribute("href"), location.href);
+      target.search = location.search;
+      target.hash = location.hash;
+      link.href = target.href;
+    }
+    keep();
+    window.addEventListener("hashchange", keep);
+    link.addEventListener("click", keep);
+  }
+
+  /* A table or code block wider than the screen scrolls sideways; a keyboard reaches it to scroll
+   * it, and a screen reader hears which one it is ("Table 2, scrolls sideways"). */
+  function scrollRegions() {
+    var script = document.querySelector("script[data-scroll-table]");
+    if (!script) return;
+    function mark() {
+      var seen = { table: 0, code: 0 };
+      document.querySelectorAll(".md-typeset__scrollwrap, .md-typeset pre > code").forEach(function (box) {
+        var kind = box.tagName === "CODE" ? "code" : "table";
+        var wide = box.scrollWidth > box.clientWidth + 1;
+        if (wide) {
+          seen[kind] += 1;
+          if (box.hasAttribute("tabindex") && !box.hasAttribute("data-scrolls")) return;  // focusable already
+          box.setAttribute("tabindex", "0");
+          box.setAttribute("role", "region");
+          box.setAttribute("aria-label", script.getAttribute("data-scroll-" + kind).replace("{n}", seen[kind]));
+          box.setAttribute("data-scrolls", "");
+        } else if (box.hasAttribute("data-scrolls")) {
+          ["tabindex", "role", "aria-label", "data-scrolls"].forEach(function (a) { box.removeAttribute(a); });
+        }
+      });
+    }
+    // Material wraps tables in their scrolling box when it sets up the page (its document$).
+    if (window.document$ && window.document$.subscribe) window.document$.subscribe(mark); else mark();
+    window.addEventListener("load", mark);
+    var pending = null;
+    window.addEventListener("resize", function () { clearTimeout(pending); pending = setTimeout(mark, 200); });
+  }
+
+  languageSwitch();
+  scrollRegions();
   selfCheck();
   mapHighlight();
   progress();

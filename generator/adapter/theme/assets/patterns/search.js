@@ -532,7 +532,7 @@
     }
 
     function highlight(i) {
-      var items = list.querySelectorAll("li");
+      var items = list.querySelectorAll("[role=option]");
       if (!items.length) return;
       active = (i + items.length) % items.length;
       for (var k = 0; k < items.length; k++) items[k].setAttribute("aria-selected", k === active ? "true" : "false");
@@ -544,11 +544,13 @@
       list.textContent = "";
       var top = results.slice(0, 10);
       top.forEach(function (r, i) {
+        // The link itself is the option: an option may not hold another control (ARIA).
         var li = document.createElement("li");
-        li.id = "patterns-search-option-" + i;
-        li.setAttribute("role", "option");
+        li.setAttribute("role", "none");
         li.className = "patterns-search__result";
         var a = document.createElement("a");
+        a.id = "patterns-search-option-" + i;
+        a.setAttribute("role", "option");
         a.href = base + target(r);
         a.tabIndex = -1;
         var title = document.createElement("strong");
@@ -569,12 +571,15 @@
       if (!top.length) {
         var none = document.createElement("li");
         none.className = "patterns-search__none";
+        none.setAttribute("role", "option");
+        none.setAttribute("aria-disabled", "true");
         none.textContent = root.getAttribute("data-none");
         list.appendChild(none);
       }
       list.hidden = false;
       input.setAttribute("aria-expanded", "true");
-      status.textContent = top.length ? top.length + " / " + results.length : root.getAttribute("data-none");
+      status.textContent = top.length ? root.getAttribute("data-count").replace("{n}", top.length)
+        .replace("{total}", results.length) : root.getAttribute("data-none");
       active = -1;
     }
 
