@@ -43,7 +43,9 @@ CONTENT_ELEMENTS: dict[str, set[str]] = {
     "table": set(), "thead": set(), "tbody": set(), "tr": set(), "th": {"style"}, "td": {"style"},
     **_HEADINGS,
     # the reader's tools: self-check, finder, catalogue sorting, retro sheet
-    "input": {"type", "id", "value", "placeholder", "autocomplete", "spellcheck", "checked"},
+    "input": {"type", "id", "name", "value", "placeholder", "autocomplete", "spellcheck", "checked"},
+    # the 404 pages' search: a form sent to the situation finder on this site (actions are checked below)
+    "form": {"action", "method"},
     "label": {"for"}, "button": {"type"}, "select": {"id"}, "option": {"value", "selected"},
     # the pattern map and Material's icons
     "svg": {"xmlns", "viewBox", "width", "height"}, "defs": set(), "g": set(), "title": set(),
