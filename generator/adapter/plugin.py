@@ -19,7 +19,6 @@ from generator.core.history import last_changed
 from generator.core.model import Catalogue
 from generator.core.output import PARALLEL_FROM, render_site
 from generator.core.render import TEMPLATES, GeneratedPage, Heading, PageMemo, Renderer, data_path
-from generator.core.search import search_index_path
 from generator.adapter.serve_cache import OutputCache, PageCache, TemplateCache
 
 if TYPE_CHECKING:
@@ -105,7 +104,8 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
                 files.append(file)
                 if page.html is not None:
                     self.written[file.src_uri] = page
-            files.append(File.generated(config, search_index_path(output.lang), content=output.search_index))
+            for path, content in output.search_files.items():
+                files.append(File.generated(config, path, content=content))
             files.append(File.generated(config, data_path(output.lang), content=output.data))
         return files
 

@@ -22,11 +22,10 @@ browser's work per keystroke is one pass over prepared text:
 from __future__ import annotations
 
 import functools
-import json
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any
+from dataclasses import dataclass
 
 from generator.core import text as markdown
 from generator.core.loader import load_document
@@ -35,7 +34,6 @@ from generator.core.model import Catalogue, Lang, Pattern, Text
 from generator.core.render import SECTIONS, anchor, lang_prefix
 
 SYNONYMS = Path(__file__).parent / "search_synonyms.yaml"
-INDEX_VERSION = 2
 
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MARKUP = re.compile(r"[*_`#>|]+")
@@ -89,25 +87,43 @@ def normalize(value: str) -> str:
     return " " + " ".join(words) + " " if words else " "
 
 
-def search_index_path(lang: Lang) -> str:
-    return f"search/{lang}.json"
+# What a pattern is searched by, one normalised text per field, in this order. The first six are
+# the head (they name the pattern); the rest are the sections of its page, where a result can open.
+HEAD_FIELDS = ("title", "aliases", "summary", "situations", "tags", "other")
+BODY_FIELDS = (*(anchor(name) for name in SECTIONS), "questions")
+FIELDS = (*HEAD_FIELDS, *BODY_FIELDS)
 
 
-def build_search_index(catalogue: Catalogue, lang: Lang) -> str:
-    """The index of one language as compact JSON."""
-    docs = [_entry(pattern, catalogue, lang) for pattern in catalogue.patterns]
-    corpus = "\n".join(" ".join([*d["keys"].values(), *(s[1] for s in d["sections"])]) for d in docs)
-    index = {"lang": lang, "version": INDEX_VERSION, "labels": _labels(lang),
-             "synonyms": synonym_groups(corpus, lang), "docs": docs}
-    return json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+@dataclass(frozen=True)
+class SearchDoc:
+    """One pattern as search sees it: what a result shows, and the normalised text of each field."""
+
+    url: str
+    title: str
+    summary: str
+    fields: tuple[str, ...]  # normalize()d text, one per FIELDS entry; entries of a list field one per line
 
 
-def _entry(p: Pattern, catalogue: Catalogue, lang: Lang) -> dict[str, Any]:
+def search_docs(catalogue: Catalogue, lang: Lang) -> list[SearchDoc]:
+    """Every pattern of the catalogue as one language's search sees it, in catalogue order."""
+    return [_search_doc(pattern, catalogue, lang) for pattern in catalogue.patterns]
+
+
+def plain_words(value: str, catalogue: Catalogue, lang: Lang) -> str:
+    """The words of a pattern text as a reader sees them: mentions as titles, no Markdown syntax.
+
+    The one place search reads Markdown; a converter that yields a text's plain words can
+    replace the body of this function.
+    """
+    mentioned = markdown.MENTION.sub(
+        lambda m: catalogue[m.group(1).strip()].title(lang) if m.group(1).strip() in catalogue else m.group(1),
+        value)
+    return " ".join(_MARKUP.sub(" ", _LINK.sub(r"\1", mentioned)).split())
+
+
+def _search_doc(p: Pattern, catalogue: Catalogue, lang: Lang) -> SearchDoc:
     def flat(value: Text) -> str:
-        mentioned = markdown.MENTION.sub(
-            lambda m: catalogue[m.group(1).strip()].title(lang) if m.group(1).strip() in catalogue else m.group(1),
-            value(lang))
-        return " ".join(_MARKUP.sub(" ", _LINK.sub(r"\1", mentioned)).split())
+        return plain_words(value(lang), catalogue, lang)
 
     def joined(values: list[str]) -> str:
         # One line per entry, so a phrase never runs from one situation into the next.
@@ -122,31 +138,21 @@ def _entry(p: Pattern, catalogue: Catalogue, lang: Lang) -> dict[str, Any]:
             body = " ".join(f"{flat(u.title)} {flat(u.summary)}" for u in value)
         else:
             body = flat(value)
-        sections.append([anchor(name), normalize(body)])
-    sections.append(["questions", normalize(" ".join(flat(q) for q in p.questions))])
+        sections.append(normalize(body))
+    sections.append(normalize(" ".join(flat(q) for q in p.questions)))
 
     other: Lang = "en" if lang == "ko" else "ko"
     names = [p.title, *p.aliases]
     others = [n.ko if other == "ko" else n.en for n in names]
     mine = {n(lang) for n in names}
     summary = flat(p.summary)
-    return {
-        "url": f"{lang_prefix(lang)}patterns/{p.id}/",
-        "title": p.title(lang),
-        "summary": summary,
-        "keys": {
-            "title": normalize(p.title(lang)),
-            "aliases": joined([a(lang) for a in p.aliases]),
-            "summary": normalize(summary),
-            "situations": joined([s(lang) for s in p.situations]),
-            "tags": joined([t(lang) for t in p.tags]),
-            "other": joined([o for o in others if o and o not in mine]),
-        },
-        "sections": sections,
-    }
+    head = (normalize(p.title(lang)), joined([a(lang) for a in p.aliases]), normalize(summary),
+            joined([s(lang) for s in p.situations]), joined([t(lang) for t in p.tags]),
+            joined([o for o in others if o and o not in mine]))
+    return SearchDoc(f"{lang_prefix(lang)}patterns/{p.id}/", p.title(lang), summary, (*head, *sections))
 
 
-def _labels(lang: Lang) -> dict[str, str]:
+def field_labels(lang: Lang) -> dict[str, str]:
     """Section names to show beside a result that opens at a section."""
     labels = LABELS[lang]
     names = [*SECTIONS, "situations", "questions"]
@@ -154,7 +160,8 @@ def _labels(lang: Lang) -> dict[str, str]:
 
 
 @functools.lru_cache(maxsize=1)
-def _synonym_table() -> tuple[tuple[str, ...], ...]:
+def synonym_table() -> tuple[tuple[str, ...], ...]:
+    """Every group of search_synonyms.yaml, its words normalised as the index is."""
     data = load_document(SYNONYMS, "generator/core/search_synonyms.yaml").data  # the one strict YAML reader
     groups = []
     for group in data.get("groups") or []:
@@ -167,28 +174,3 @@ def _synonym_table() -> tuple[tuple[str, ...], ...]:
         if len(words) > 1:
             groups.append(tuple(words))
     return tuple(groups)
-
-
-def synonym_groups(corpus: str, lang: Lang | None = None) -> list[dict[str, list[str]]]:
-    """The synonym groups for one language: every word as a key, and as targets the words its pages use.
-
-    A Korean word is a target if it occurs anywhere in the text (it is matched inside longer
-    words); a Latin word or phrase if it occurs as whole stemmed words. Targets are words of the
-    page's language only: the other language appears in its pages as titles, not as prose. A
-    group with no target could never find anything, so it is left out.
-    """
-    # Single words are looked up among the distinct words, which stay few however many pages
-    # repeat them; only phrases need the whole text.
-    distinct = f" {' '.join(set(corpus.split()))} "
-    groups = []
-    for words in _synonym_table():
-        targets = [w for w in words if (lang is None or bool(_HANGUL.search(w)) == (lang == "ko"))
-                   and _occurs(w, corpus if " " in w else distinct)]
-        if targets:
-            groups.append({"keys": list(words), "targets": targets})
-    return groups
-
-
-def _occurs(word: str, text: str) -> bool:
-    """Korean words match inside longer words (particles attach to them); others only whole."""
-    return word in text if _HANGUL.search(word) else f" {word} " in text
