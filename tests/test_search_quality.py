@@ -25,7 +25,7 @@ from generator.core.search import SearchDoc, normalize, stem
 from generator.core.search_index import build_search_files, search_meta_path
 
 QUERIES = Path(__file__).parent / "search_queries.yaml"
-TOP3_TARGET, FIRST_TARGET = 0.95, 0.80
+TOP3_TARGET, FIRST_TARGET = 0.95, 0.90  # in each language
 
 
 def load_queries() -> list[tuple[str, str, set[str]]]:
@@ -78,8 +78,9 @@ def test_search_finds_the_pattern_people_ask_for(page: Page, served_site: str) -
     for name, ranks in (("ko", found["ko"]), ("en", found["en"]), ("all", every)):
         print(f"  {name:>3}: first {share(ranks, 1):6.1%}   top 3 {share(ranks, 3):6.1%}   ({len(ranks)} queries)")
     print("not first:\n" + ("\n".join(misses) or "  none"))
-    assert share(every, 3) >= TOP3_TARGET
-    assert share(every, 1) >= FIRST_TARGET
+    for lang in ("ko", "en"):
+        assert share(found[lang], 3) >= TOP3_TARGET, lang
+        assert share(found[lang], 1) >= FIRST_TARGET, lang
 
 
 # --- behaviour checks on hand-made documents, through the site's own search code --------------
@@ -97,7 +98,7 @@ def doc(pid: str, title: str, summary: str = "", body: str = "", section: str = 
 
 
 def ranked(page: Page, docs: list[SearchDoc], query: str, synonyms: str | None = None) -> list[dict]:
-    """Results of the page's search code over an index of these documents: [{id, target, all}] best first.
+    """Results of the page's search code over an index of these documents: [{id, target}] best first.
 
     The index is built as the build writes it, in `synonyms`' language ("ko" or "en") with that
     language's synonym groups, or without any synonyms."""
@@ -112,7 +113,7 @@ def ranked(page: Page, docs: list[SearchDoc], query: str, synonyms: str | None =
              const s = window.patternsSearch;
              const index = await s.open(meta, path => Promise.resolve(JSON.parse(files[path])));
              return (await s.search(index, query, 10)).filter(r => r.doc)
-               .map(r => ({id: r.doc.url.split('/').filter(Boolean).pop(), target: s.target(r), all: r.all}));
+               .map(r => ({id: r.doc.url.split('/').filter(Boolean).pop(), target: s.target(r)}));
            }""", [files, search_meta_path(lang), query])
 
 
@@ -170,9 +171,7 @@ def test_multi_word_korean_query_ranks_the_pattern_with_all_words_first(page: Pa
     docs = [doc("only-one", "고객을 만나라", summary="고객과 자주 만난다. 고객의 말을 듣는다.", body="고객 고객 고객"),
             doc("both", "약속을 지켜라", body="고객에게 한 일정 약속은 지킨다."),
             doc("other", "일정을 세워라", summary="일정을 세운다.", body="일정 일정 일정")]
-    results = ranked(page, docs, "고객 일정")
-    assert ids(results)[0] == "both"
-    assert [r["all"] for r in results] == [True, False, False]
+    assert ids(ranked(page, docs, "고객 일정"))[0] == "both"
     # On the real site: 고객 and 회의 in one pattern come before 회의 alone.
     assert search(page, "고객 회의")[0] == "customer-meetings-go-early-stay-late"
 

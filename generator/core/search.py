@@ -49,6 +49,19 @@ STEM_RULES = (("ies", "y", False), ("ied", "y", False), ("sses", "ss", False), (
               ("ings", "", True), ("ing", "", True), ("edly", "", True), ("ed", "", True), ("s", "", False))
 
 
+# English words that say nothing about a pattern: a query ignores them, and the index pairs the words
+# around them ("keep what you promise" gives the pair keep+promise). The browser reads them from meta.json.
+STOP_WORDS_EN = tuple("""
+the a an of to and or is are was were be been being am in on for with we i it its my our they their them
+at by about what how do does did doing this that these those me us you your he she his her him from into
+than then there here so if not no don doesn didn isn aren wasn cannot t s ve re ll d m should would
+could can will shall may might must have has had get got when why who whom where which as just really very
+too some any all up out over again still also beyond during without within between through against
+across around per via upon onto toward towards among mine yours ours theirs myself yourself yourselves
+ourselves themselves himself herself itself one ones every each even
+""".split())
+
+
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light English stemmer: plural/singular, -ing and -ed forms, British/American -ise/-ize.
@@ -78,6 +91,12 @@ def stem(word: str) -> str:
     if word.endswith("y") and len(word) >= 4 and word[-2] not in "aeiou":
         word = word[:-1] + "i"                            # reply/replies/replied -> repli
     return word
+
+
+@functools.lru_cache(maxsize=1)
+def stop_words_en() -> frozenset[str]:
+    """The English stop words as the index stores words: stemmed."""
+    return frozenset(stem(word) for word in STOP_WORDS_EN)
 
 
 def normalize(value: str) -> str:

@@ -6,8 +6,10 @@ into chunks of sorted keys; a small `meta.json` lists the first key of each chun
 browser fetches only the chunks holding the keys a query looks up. What a result shows
 (title, patlet, address) sits apart, in chunks of a few patterns fetched for the results shown.
 
-A posting is a field of one pattern (`doc * len(FIELDS) + field`) with the number of times the
-key occurs there, at most 3 (the browser counts no further). The keys:
+A posting is a field of one pattern (`doc * len(FIELDS) + field`) with how strongly the key
+stands out in it: its occurrences divided by the field's length relative to the same field in
+other patterns, as BM25F does, so a word said once in a two-line problem counts for more than
+once in a long known use; stored on a scale of powers of two (`_level`). The keys:
 
 - `word`: a Latin word, stemmed (`search.stem`), matched whole, or by its start;
 - `~suffix`: every end of a Hangul word from its first to its second-to-last syllable
@@ -21,7 +23,10 @@ key occurs there, at most 3 (the browser counts no further). The keys:
 - `=phrase`: the occurrences of each phrase of the synonym groups (dress code, 화를 내), counted
   in the text, since the keys above do not say which words stand next to each other;
 - `#n`: synonym group n of `meta.json`: its words as found in the pages (each the way a query
-  word would find it), counted together, so a query word with many synonyms reads one key.
+  word would find it), counted together, so a query word with many synonyms reads one key;
+- `+word word`: two Latin words that follow each other once stop words are left out (keep what you
+  promise gives +keep promis), in the fields that say what a pattern is about, so that a query
+  whose words stand together in the text ("customer as a person") ranks that text higher.
 """
 
 from __future__ import annotations
@@ -29,12 +34,13 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
+import math
 import re
 from collections import Counter
 from collections.abc import Sequence
 
 from generator.core.model import Lang
-from generator.core.search import FIELDS, HEAD_FIELDS, SearchDoc, field_labels, synonym_table
+from generator.core.search import FIELDS, HEAD_FIELDS, SearchDoc, field_labels, stop_words_en, synonym_table
 
 INDEX_VERSION = 3
 # A chunk is closed once it passes this many bytes. Smaller chunks mean less read beyond the keys
@@ -42,7 +48,12 @@ INDEX_VERSION = 3
 CHUNK_BYTES = 12_000
 # Patterns per chunk of display data: a page of ten results reads at most ten of these.
 DOCS_PER_CHUNK = 16
-MAX_COUNT = 3
+# How much a field's length discounts its occurrences (BM25F's b): the head fields are short and
+# of much the same length everywhere, the sections are not.
+LENGTH_WEIGHT = {"head": 0.3, "body": 0.75}
+LEVELS = 7  # level l (1..7) stands for 2 ** (l - 4) occurrences in a field of average length
+# Where word pairs are indexed: the head and the sections that say what a pattern is about.
+PAIR_FIELDS = (*HEAD_FIELDS, "problem", "forces", "solution")
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 Postings = dict[int, int]  # field (doc * len(FIELDS) + field index) -> occurrences
@@ -57,6 +68,7 @@ def build_search_files(docs: Sequence[SearchDoc], lang: Lang) -> dict[str, str]:
     """The index files of one language, by path from the site root, each as compact JSON."""
     words = _word_postings(docs)
     keys = _keys(words)
+    keys.update(_pair_postings(docs))
     ordered = sorted(keys)
     for phrase in {w for group in synonym_table() for w in group if " " in w}:
         found = _phrase_postings(phrase, words, docs)
@@ -77,11 +89,12 @@ def build_search_files(docs: Sequence[SearchDoc], lang: Lang) -> dict[str, str]:
         files[f"search/{lang}/{kind}/{name}.json"] = text
         return name
 
-    chunks = [[first, add("t", chunk)] for first, chunk in _chunks(keys)]
+    chunks = [[first, add("t", chunk)] for first, chunk in _chunks(keys, _length_norms(docs))]
     display = [add("d", [[d.url, d.title, d.summary] for d in docs[i : i + DOCS_PER_CHUNK]])
                for i in range(0, len(docs), DOCS_PER_CHUNK)]
     meta = {"version": INDEX_VERSION, "lang": lang, "docs": len(docs), "fields": list(FIELDS),
             "head": len(HEAD_FIELDS), "labels": field_labels(lang), "synonyms": synonyms,
+            "stop": sorted(stop_words_en()),
             "chunks": chunks, "display": {"size": DOCS_PER_CHUNK, "files": display}}
     files[search_meta_path(lang)] = _json(meta)
     return files
@@ -99,6 +112,22 @@ def _word_postings(docs: Sequence[SearchDoc]) -> dict[str, Postings]:
             for word, count in Counter(text.split()).items():
                 words.setdefault(word, {})[i * width + k] = count
     return words
+
+
+def _pair_postings(docs: Sequence[SearchDoc]) -> dict[str, Postings]:
+    stop = stop_words_en()
+    width = len(FIELDS)
+    indexes = [FIELDS.index(name) for name in PAIR_FIELDS]
+    pairs: dict[str, Postings] = {}
+    for i, doc in enumerate(docs):
+        for k in indexes:
+            counts: Counter[str] = Counter()
+            for line in doc.fields[k].split("\n"):
+                kept = [word for word in line.split() if word not in stop]
+                counts.update(f"+{a} {b}" for a, b in zip(kept, kept[1:]) if a.isascii() and b.isascii())
+            for key, count in counts.items():
+                pairs.setdefault(key, {})[i * width + k] = count
+    return pairs
 
 
 def _merge(into: Postings, postings: Postings) -> None:
@@ -178,21 +207,34 @@ def _group_postings(group: Sequence[str], lang: Lang, keys: dict[str, Postings],
     return found
 
 
-def _encode(postings: Postings) -> list[int]:
-    """Fields in order, each as (gap from the previous field) * 4 + occurrences (1 to 3)."""
+def _length_norms(docs: Sequence[SearchDoc]) -> list[float]:
+    """Per field (doc * len(FIELDS) + field): 1 - b + b * its length / the average length of that field."""
+    lengths = [[len(text.split()) for text in doc.fields] for doc in docs]
+    averages = [sum(column) / len(column) or 1 for column in zip(*lengths)]
+    weights = [LENGTH_WEIGHT["head" if k < len(HEAD_FIELDS) else "body"] for k in range(len(FIELDS))]
+    return [1 - b + b * length / average
+            for row in lengths for length, average, b in zip(row, averages, weights)]
+
+
+def _level(count: int, norm: float) -> int:
+    """Occurrences over the field's length norm, as the nearest power of two: 1/8 -> 1, 1 -> 4, 8 -> 7."""
+    return min(LEVELS, max(1, round(math.log2(count / norm)) + 4))
+
+
+def _encode(postings: Postings, norms: list[float]) -> list[int]:
+    """Fields in order, each as (gap from the previous field) * 8 + its level (1 to 7)."""
     fields = sorted(postings)
-    counts = [postings[field] for field in fields]
-    return [(field - previous) * 4 + (count if count < MAX_COUNT else MAX_COUNT)
-            for field, previous, count in zip(fields, [0, *fields], counts)]
+    return [(field - previous) * 8 + _level(postings[field], norms[field])
+            for field, previous in zip(fields, [0, *fields])]
 
 
-def _chunks(keys: dict[str, Postings]) -> list[tuple[str, list[object]]]:
+def _chunks(keys: dict[str, Postings], norms: list[float]) -> list[tuple[str, list[object]]]:
     """Keys in order, as [key, postings, key, postings, …] chunks of about CHUNK_BYTES each."""
     chunks: list[tuple[str, list[object]]] = []
     current: list[object] = []
     size = 0
     for key in sorted(keys):
-        encoded = _encode(keys[key])
+        encoded = _encode(keys[key], norms)
         if current and size >= CHUNK_BYTES:
             chunks.append((str(current[0]), current))
             current, size = [], 0

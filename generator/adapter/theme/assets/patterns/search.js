@@ -12,22 +12,31 @@
  *   below the word itself; a Korean word the pages never use is split into two words they do
  *   use (고객응대 → 고객 + 응대), else cut to a one-syllable stem, else matched by its
  *   two-syllable pieces;
- * - a pattern scores per term by the best field it matched in (title, aliases, patlet,
- *   situations, tags, the other language's title), plus its body sections, weighed lower;
- *   rare terms count more than terms every pattern has;
- * - patterns that match every term come first; a result opens at the section that matched
- *   when the match was not in the title, aliases, patlet or tags.
+ * - a pattern scores per term as in BM25F: each field it matched in (title, aliases, patlet,
+ *   situations, tags, the other language's title, then the sections) adds by its weight and by how
+ *   strongly the word stands out there, the sum saturates, and rare terms count more than terms every
+ *   pattern has; so a pattern with the whole query in its problem or solution beats one with a single
+ *   word of it in its title or in a known use. A head field holding the whole query, and query words
+ *   that stand together in the text, add to that; patterns that match every term come first;
+ * - a result opens at the section that matched when the match was not in the title, aliases,
+ *   patlet or tags.
  * `score` works on the chunks already fetched and notes the ones it lacked; `search` fetches
  * those and scores again, then fetches the titles and patlets of the results it shows. */
 (function () {
   "use strict";
 
-  // Head fields (they name the pattern) by weight; a match in any but situations opens the page at the top.
-  var WEIGHT = { title: 14, aliases: 10, summary: 7, situations: 6, tags: 6, other: 4 };
-  var SUMMARY_WEIGHT = WEIGHT.summary;
-  var BODY = 1.5;                              // body sections, scaled by log2(1 + hits)
-  var Q_SYNONYM = 0.7, Q_BIGRAM = 0.55, Q_PREFIX = 0.45, Q_STEM = 0.6;
+  // How much a match in each field counts (BM25F's field weights). The head fields name the pattern.
+  // Of its sections, the problem says in a few lines what the pattern is for; the solution is long and
+  // lists many practices, and known uses tell stories that mention many things in passing.
+  var FIELD_WEIGHT = { title: 4, aliases: 3, summary: 2.5, situations: 2, tags: 2, other: 1, problem: 2,
+    context: 1, forces: 1, solution: 0.75, "resulting-context": 0.5, rationale: 1, "known-uses": 0.3, questions: 1 };
+  var SATURATION = 4;                          // BM25's k1: more evidence for one term soon adds little
+  var LEVEL = [0, 0.125, 0.25, 0.5, 1, 2, 4, 8];  // strengths of the index's levels 1..7 (search_index.py)
+  // A head field that holds the whole query names what the reader asked for: by field, how much that counts.
+  var HEAD_COVER = [1, 0.8, 0.6, 0.6, 0.5, 0.4], HEAD_BONUS = 3;
+  var PAIR_BONUS = 0.5;                        // query words that stand together in the text
   var ALL_SLACK_FROM = 4;                      // from this many terms, "all" allows one term missing
+  var Q_SYNONYM = 0.7, Q_BIGRAM = 0.55, Q_PREFIX = 0.45, Q_STEM = 0.6;
   var MAX_ROUNDS = 6;                          // fetches per query: one, more when a word must be split
   var SHOWN = 10;                              // results listed
 
@@ -53,14 +62,6 @@
    "저런 이 그 저 것 거 수 때 등 및 할까 하나 해야 하면 있 없 않 안 싶 같 되 돼 하 해 한 방법 경우 대해 관련 " +
    "가 오 주 제 법 마라 말라 마세요 말고 보지 봐요 보면 봐야 뭔가 어떤 무슨 그리고 그런데 근데 하지만 그래서 " +
    "엄청 매우 아주 많이 조금 항상 맨날 누구 누가 언제 어디 자꾸 계속 또 다 더 잘 해버렸 되나 되나요 하나요 할까요 어떻게요").split(" ").forEach(function (w) { STOP_KO[w] = 1; });
-  var STOP_EN = {};
-  ("the a an of to and or is are was were be been being am in on for with we i it its my our they their them " +
-   "at by about what how do does did doing this that these those me us you your he she his her him from into " +
-   "than then there here so if not no don doesn didn isn aren wasn cannot t s ve re ll d m should would " +
-   "could can will shall may might must have has had get got when why who whom where which as just really very " +
-   "too some any all up out over again still also beyond during without within between through against " +
-   "across around per via upon onto toward towards among").split(" ").forEach(function (w) { STOP_EN[stem(w)] = 1; });
-
   /* The same stemmer as generator/core/search.py `stem` (same rules, same order); tests compare them. */
   function stem(word) {
     if (word.length <= 3 || !/^[a-z]+$/.test(word)) return word;
@@ -152,9 +153,10 @@
       });
     });
     phrases.sort(function (a, b) { return b.key.length - a.key.length; });
-    var head = meta.head, fields = meta.fields;
+    var head = meta.head, fields = meta.fields, stop = {};
+    meta.stop.forEach(function (w) { stop[w] = 1; });
     return { N: meta.docs, K: fields.length, head: head, labels: meta.labels || {},
-      weight: fields.slice(0, head).map(function (f) { return WEIGHT[f] || 0; }),
+      fieldWeight: fields.map(function (f) { return FIELD_WEIGHT[f] || 0; }),
       top: fields.slice(0, head).map(function (f) { return f !== "situations"; }),
       anchor: fields.map(function (f, k) { return k >= head || f === "situations" ? f : null; }),
       firsts: meta.chunks.map(function (c) { return c[0]; }),
@@ -162,7 +164,7 @@
       displaySize: meta.display.size,
       displayFiles: meta.display.files.map(function (f) { return base + "d/" + f + ".json"; }),
       chunks: [], displays: [], missing: new Set(), fetchJson: fetchJson,
-      single: single, phrases: phrases, cache: new Map() };
+      single: single, phrases: phrases, stop: stop, cache: new Map() };
   }
 
   /* The chunk that would hold a key: the last one whose first key is not after it. */
@@ -191,12 +193,13 @@
     return null;
   }
 
-  /* Postings as [field, count, field, count, …], where field = doc * K + field index. */
+  /* Postings as [field, strength, …], where field = doc * K + field index and strength is how strongly
+   * the key stands out there (occurrences for the field's length; 1 in a field of average length). */
   function decode(list) {
     var out = new Array(list.length * 2), field = 0;
     for (var i = 0; i < list.length; i++) {
-      field += list[i] >> 2;
-      out[2 * i] = field; out[2 * i + 1] = list[i] & 3;
+      field += list[i] >> 3;
+      out[2 * i] = field; out[2 * i + 1] = LEVEL[list[i] & 7];
     }
     return out;
   }
@@ -209,7 +212,7 @@
     return chunk.keys[i] === key ? decode(chunk.lists[i]) : [];
   }
 
-  /* The postings of every key that starts with `prefix`, added up per field (at most 3). */
+  /* The postings of every key that starts with `prefix`, added up per field. */
   function range(P, prefix) {
     var first = chunkOf(P, prefix), last = chunkOf(P, prefix + "\uffff"), ready = true;
     for (var c = first; c <= last; c++) if (!loaded(P, c)) ready = false;
@@ -223,7 +226,7 @@
       }
     }
     var out = [];
-    counts.forEach(function (n, field) { out.push(field, Math.min(n, 3)); });
+    counts.forEach(function (n, field) { out.push(field, n); });
     return out;
   }
 
@@ -237,6 +240,7 @@
     else if (mode === "prefix") found = HANGUL.test(needle) ? lookup(P, "^" + needle) : range(P, needle);
     else if (mode === "inside") found = range(P, "~" + needle);
     else if (mode === "phrase") found = lookup(P, "=" + needle);
+    else if (mode === "pair") found = lookup(P, "+" + needle);
     else found = lookup(P, "#" + needle);
     if (found) P.cache.set(key, found);
     return found;
@@ -303,7 +307,12 @@
     });
     if (out.every(function (t) { return t.stop; })) out.forEach(function (t) { t.stop = false; });
     out = out.filter(function (t) { return !t.stop; });
-    out.phrase = tokens.length > 1 ? tokens.join(" ") : null;   // the query as typed, stop words and all
+    // Latin words that follow each other once stop words are left out, as the index pairs them.
+    var kept = tokens.filter(function (t) { return !P.stop[t]; });
+    out.pairs = [];
+    for (var k = 1; k < kept.length; k++) {
+      if (!HANGUL.test(kept[k - 1]) && !HANGUL.test(kept[k])) out.pairs.push(kept[k - 1] + " " + kept[k]);
+    }
     return out;
   }
 
@@ -385,59 +394,53 @@
         needles.push(own(needleFor(form, q)));
       });
     }
-    var stop = korean ? isStopKo(text, forms) : !!STOP_EN[text];
+    var stop = korean ? isStopKo(text, forms) : !!P.stop[text];
     return { text: text, korean: korean, forms: forms, stop: stop, needles: addTargets(needles, groups) };
   }
 
   /* ---------------------------------------------------------------- scoring */
 
+  function saturated(e) { return e * (1 + SATURATION) / (e + SATURATION); }
+
   function idfOf(N, df) { return Math.max(0.05, Math.log(1 + (N - df + 0.5) / (df + 0.5))); }
 
-  /* How well each pattern matches one term: the best head field any of its needles is in, plus
-   * the body hits of all of them. Synonyms count less than the word itself. */
+  /* How well each pattern matches one term, BM25F-style: per field, the best of its needles (the
+   * word itself, its stems, its synonyms, each weighed by how sure a match it is) times how strongly
+   * it stands out there; the fields added up by weight, and the sum saturated, so that no one term,
+   * however often or prominently it occurs, outweighs the others of the query. */
   function termMatches(P, needles) {
     var N = P.N, K = P.K, value = new Float64Array(N), top = new Uint8Array(N), own = new Uint8Array(N);
-    var head = new Float64Array(N), body = new Float64Array(N), topHere = new Uint8Array(N), seen = new Uint8Array(N);
-    var where = new Map(), pending = false;
+    var best = new Map(), headQ = new Map(), pending = false;
     for (var n = 0; n < needles.length; n++) {
-      var nd = needles[n], list = hits(P, nd.text, nd.mode), touched = [];
+      var nd = needles[n], list = hits(P, nd.text, nd.mode);
       if (!list) { pending = true; continue; }
       for (var i = 0; i < list.length; i += 2) {
-        var seg = list[i], count = list[i + 1], doc = (seg / K) | 0, kind = seg - doc * K;
+        var seg = list[i], doc = (seg / K) | 0, kind = seg - doc * K;
         var q = nd.docQ ? nd.docQ[doc] : nd.q;
         if (!q) continue;
-        if (!seen[doc]) { seen[doc] = 1; touched.push(doc); }
-        var v = count * q;
-        if (kind < P.head) {
-          // A synonym in the title is not the reader naming the pattern: it counts like the patlet.
-          var w = (nd.own ? P.weight[kind] : Math.min(P.weight[kind], SUMMARY_WEIGHT)) * q;
-          if (w > head[doc]) head[doc] = w;
-          if (P.top[kind]) { topHere[doc] = 1; continue; }
-          v *= 2;                                  // situations: a section of its own on the page
-        } else {
-          body[doc] += v;
-        }
-        if (v > (where.get(seg) || 0)) where.set(seg, v);
-      }
-      for (var t = 0; t < touched.length; t++) {
-        var d = touched[t];
-        if (nd.own) own[d] = 1;
-        seen[d] = 0;
+        if (nd.own) own[doc] = 1;
+        if (kind < P.head && P.top[kind]) top[doc] = 1;
+        // A synonym in the title is not the reader naming the pattern: it counts like the patlet.
+        var w = nd.own || kind >= P.head ? P.fieldWeight[kind] : Math.min(P.fieldWeight[kind], P.fieldWeight[2]);
+        var e = w * q * list[i + 1];
+        if (e > (best.get(seg) || 0)) best.set(seg, e);
+        var h = nd.own ? q : q * Q_SYNONYM;       // a synonym in a head field is not the reader naming it
+        if (kind < P.head && h > (headQ.get(seg) || 0)) headQ.set(seg, h);
       }
     }
-    // The best head field any needle is in, plus the body hits of all needles together.
+    best.forEach(function (e, seg) { value[(seg / K) | 0] += e; });
     var df = 0, dfOwn = 0;
     for (var x = 0; x < N; x++) {
-      value[x] = head[x] + BODY * Math.log2(1 + body[x]);
-      if (topHere[x]) top[x] = 1;
       if (value[x] > 0) df++;
       if (own[x]) dfOwn++;
     }
     // How much the term counts: by how rare the word itself is, or its synonyms if it is absent.
-    var weight = idfOf(N, dfOwn || df);
-    for (var y = 0; y < N; y++) value[y] *= weight;
-    where.forEach(function (v, seg) { where.set(seg, v * weight); });
-    return { value: value, top: top, where: where, df: df, weight: weight, pending: pending };
+    var weight = idfOf(N, dfOwn || df), where = new Map();
+    for (var y = 0; y < N; y++) {
+      if (value[y]) value[y] = weight * saturated(value[y]);
+    }
+    best.forEach(function (e, seg) { where.set(seg, e * weight); });
+    return { value: value, top: top, where: where, headQ: headQ, df: df, weight: weight, pending: pending };
   }
 
   /* A Korean word found nowhere, not even as two words: look for its two-syllable pieces, and
@@ -464,7 +467,7 @@
   }
 
   /* The patterns that match a query, best first, from the chunks fetched so far; the chunks it
-   * lacked are left in P.missing. A result is {index, score, all, section, sectionLabel}. */
+   * lacked are left in P.missing. A result is {index, score, all, atTop, section, sectionLabel, doc}. */
   function score(P, query) {
     P.missing.clear();
     var ts = terms(P, query);
@@ -481,9 +484,13 @@
       if (m.df) active.push(i);
     });
     if (!active.length) return [];
+    var pairs = ts.pairs.map(function (pair) {
+      return termMatches(P, [{ text: pair, mode: "pair", q: 1, own: true }]);
+    });
     var totalWeight = 0;
     active.forEach(function (i) { totalWeight += weight[i]; });
-    // A sentence of four or more words usually carries a word no pattern needs to contain.
+    // Patterns with every term come first; a sentence of four or more words usually carries a word no
+    // pattern needs to contain.
     var needed = active.length >= ALL_SLACK_FROM ? active.length - 1 : active.length;
     var results = [];
     for (var d = 0; d < N; d++) {
@@ -495,10 +502,10 @@
         if (m.top[d]) topWeight += weight[i];
       }
       if (!matched) continue;
-      var coverage = covered / totalWeight;
-      total *= 0.3 + 0.7 * coverage * coverage;
-      results.push({ index: d, score: total, all: matched >= needed, matched: matched,
-        atTop: topWeight >= covered / 2, section: null, sectionLabel: null, doc: null });
+      for (var pr = 0; pr < pairs.length; pr++) total += PAIR_BONUS * pairs[pr].value[d];
+      total += HEAD_BONUS * headCover(P, matches, active, weight, d) / totalWeight;
+      results.push({ index: d, score: total, all: matched >= needed, atTop: topWeight >= covered / 2,
+        section: null, sectionLabel: null, doc: null });
     }
     results.sort(function (x, y) {
       return (y.all - x.all) || (y.score - x.score) || (x.index - y.index);
@@ -522,6 +529,18 @@
       r.sectionLabel = P.labels[r.section] || null;
     });
     return results;
+  }
+
+  /* The best head field's share of the query (by term weight), squared: a title holding one word of
+   * two counts a quarter of one holding both. */
+  function headCover(P, matches, active, weight, d) {
+    var best = 0;
+    for (var k = 0; k < P.head; k++) {
+      var sum = 0;
+      for (var a = 0; a < active.length; a++) sum += weight[active[a]] * (matches[active[a]].headQ.get(d * P.K + k) || 0);
+      if (sum * HEAD_COVER[k] > best) best = sum * HEAD_COVER[k];
+    }
+    return best * best;
   }
 
   /* Everything a query needs, fetched: the results best first, the first `shown` of them with
