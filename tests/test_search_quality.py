@@ -97,24 +97,36 @@ def doc(pid: str, title: str, summary: str = "", body: str = "", section: str = 
                      (*head, *(normalize(body if name == section else "") for name in SECTIONS)))
 
 
+def index_files(docs: list[SearchDoc], lang: str, synonyms: bool = True) -> dict[str, str]:
+    """The index files of these documents as the build writes them, with or without the synonym groups."""
+    if synonyms:
+        return build_search_files(docs, lang)  # type: ignore[arg-type]
+    with patch("generator.core.search_index.synonym_table", lambda: ()):
+        return build_search_files(docs, lang)  # type: ignore[arg-type]
+
+
+def results(page: Page, files: dict[str, str], lang: str, queries: list[str]) -> list[list[dict]]:
+    """Per query, the results of the page's own search code over these index files: [{id, target}]."""
+    return page.evaluate(
+        """async ([files, meta, queries]) => {
+             const s = window.patternsSearch;
+             const index = await s.open(meta, path => Promise.resolve(JSON.parse(files[path])));
+             const out = [];
+             for (const query of queries) {
+               out.push((await s.search(index, query, 10)).filter(r => r.doc)
+                 .map(r => ({id: r.doc.url.split('/').filter(Boolean).pop(), target: s.target(r)})));
+             }
+             return out;
+           }""", [files, search_meta_path(lang), queries])  # type: ignore[arg-type]
+
+
 def ranked(page: Page, docs: list[SearchDoc], query: str, synonyms: str | None = None) -> list[dict]:
     """Results of the page's search code over an index of these documents: [{id, target}] best first.
 
     The index is built as the build writes it, in `synonyms`' language ("ko" or "en") with that
     language's synonym groups, or without any synonyms."""
     lang = synonyms or "en"
-    if synonyms:
-        files = build_search_files(docs, lang)
-    else:
-        with patch("generator.core.search_index.synonym_table", lambda: ()):
-            files = build_search_files(docs, lang)
-    return page.evaluate(
-        """async ([files, meta, query]) => {
-             const s = window.patternsSearch;
-             const index = await s.open(meta, path => Promise.resolve(JSON.parse(files[path])));
-             return (await s.search(index, query, 10)).filter(r => r.doc)
-               .map(r => ({id: r.doc.url.split('/').filter(Boolean).pop(), target: s.target(r)}));
-           }""", [files, search_meta_path(lang), query])
+    return results(page, index_files(docs, lang, synonyms=bool(synonyms)), lang, [query])[0]
 
 
 def ids(results: list[dict]) -> list[str]:

@@ -9,7 +9,7 @@ browser fetches only the chunks holding the keys a query looks up. What a result
 A posting is a field of one pattern (`doc * len(FIELDS) + field`) with how strongly the key
 stands out in it: its occurrences divided by the field's length relative to the same field in
 other patterns, as BM25F does, so a word said once in a two-line problem counts for more than
-once in a long known use; stored on a scale of powers of two (`_level`). The keys:
+once in a long known use; stored on a scale of powers of two (`_encode`). The keys:
 
 - `word`: a Latin word, stemmed (`search.stem`), matched whole, or by its start;
 - `~suffix`: every end of a Hangul word from its first to its second-to-last syllable
@@ -89,7 +89,7 @@ def build_search_files(docs: Sequence[SearchDoc], lang: Lang) -> dict[str, str]:
         files[f"search/{lang}/{kind}/{name}.json"] = text
         return name
 
-    chunks = [[first, add("t", chunk)] for first, chunk in _chunks(keys, _length_norms(docs))]
+    chunks = [[first, add("t", chunk)] for first, chunk in _chunks(keys, _level_shifts(docs))]
     display = [add("d", [[d.url, d.title, d.summary] for d in docs[i : i + DOCS_PER_CHUNK]])
                for i in range(0, len(docs), DOCS_PER_CHUNK)]
     meta = {"version": INDEX_VERSION, "lang": lang, "docs": len(docs), "fields": list(FIELDS),
@@ -207,34 +207,37 @@ def _group_postings(group: Sequence[str], lang: Lang, keys: dict[str, Postings],
     return found
 
 
-def _length_norms(docs: Sequence[SearchDoc]) -> list[float]:
-    """Per field (doc * len(FIELDS) + field): 1 - b + b * its length / the average length of that field."""
+def _level_shifts(docs: Sequence[SearchDoc]) -> list[float]:
+    """Per field (doc * len(FIELDS) + field): 4 - log2 of its length norm, 1 - b + b * length / average."""
     lengths = [[len(text.split()) for text in doc.fields] for doc in docs]
     averages = [sum(column) / len(column) or 1 for column in zip(*lengths)]
     weights = [LENGTH_WEIGHT["head" if k < len(HEAD_FIELDS) else "body"] for k in range(len(FIELDS))]
-    return [1 - b + b * length / average
+    return [4 - math.log2(1 - b + b * length / average)
             for row in lengths for length, average, b in zip(row, averages, weights)]
 
 
-def _level(count: int, norm: float) -> int:
-    """Occurrences over the field's length norm, as the nearest power of two: 1/8 -> 1, 1 -> 4, 8 -> 7."""
-    return min(LEVELS, max(1, round(math.log2(count / norm)) + 4))
+def _encode(postings: Postings, shifts: list[float], log2: list[float]) -> list[int]:
+    """Fields in order, each as (gap from the previous field) * 8 + its level.
 
-
-def _encode(postings: Postings, norms: list[float]) -> list[int]:
-    """Fields in order, each as (gap from the previous field) * 8 + its level (1 to 7)."""
+    The level is log2(occurrences / the field's length norm) + 4, rounded and kept within 1..7:
+    1/8 of an occurrence in a field of average length is 1, one is 4, eight or more are 7. (Written
+    out inline: this runs for every posting.)
+    """
     fields = sorted(postings)
-    return [(field - previous) * 8 + _level(postings[field], norms[field])
-            for field, previous in zip(fields, [0, *fields])]
+    strengths = [log2[postings[field]] + shifts[field] for field in fields]
+    return [(field - previous) * 8 + (1 if x < 1.5 else LEVELS if x >= LEVELS - 0.5 else int(x + 0.5))
+            for field, previous, x in zip(fields, [0, *fields], strengths)]
 
 
-def _chunks(keys: dict[str, Postings], norms: list[float]) -> list[tuple[str, list[object]]]:
+def _chunks(keys: dict[str, Postings], shifts: list[float]) -> list[tuple[str, list[object]]]:
     """Keys in order, as [key, postings, key, postings, …] chunks of about CHUNK_BYTES each."""
+    most = max((count for postings in keys.values() for count in postings.values()), default=1)
+    log2 = [0.0, *(math.log2(count) for count in range(1, most + 1))]
     chunks: list[tuple[str, list[object]]] = []
     current: list[object] = []
     size = 0
     for key in sorted(keys):
-        encoded = _encode(keys[key], norms)
+        encoded = _encode(keys[key], shifts, log2)
         if current and size >= CHUNK_BYTES:
             chunks.append((str(current[0]), current))
             current, size = [], 0
