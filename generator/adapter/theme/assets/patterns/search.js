@@ -483,10 +483,11 @@
       weight.push(m.weight);
       if (m.df) active.push(i);
     });
-    if (!active.length) return [];
+    // Asked for in the same round as the terms, so that their chunks come in the same fetch.
     var pairs = ts.pairs.map(function (pair) {
       return termMatches(P, [{ text: pair, mode: "pair", q: 1, own: true }]);
     });
+    if (!active.length) return [];
     var totalWeight = 0;
     active.forEach(function (i) { totalWeight += weight[i]; });
     // Patterns with every term come first; a sentence of four or more words usually carries a word no
