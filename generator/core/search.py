@@ -1,11 +1,10 @@
-"""The search index of each language, built from the model rather than from HTML.
+"""What search sees of each pattern, built from the model rather than from HTML.
 
-Building from the model keeps the fields apart (title, aliases, patlet, situations,
-tags, sections), so the browser can weigh a title match above a body match and open a
-result at the section that matched.
+Building from the model keeps the fields apart (title, aliases, patlet, situations, tags,
+sections), so the browser can weigh a title match above a body match and open a result at the
+section that matched. `search_index` turns these documents into the files the browser fetches.
 
-Everything that does not depend on the query is done here, once per build, so the
-browser's work per keystroke is one pass over prepared text:
+Everything that does not depend on the query is done here, once per build:
 
 - every text the browser matches against is normalised: NFC, lower case, punctuation
   turned into spaces, and each Latin word reduced to its stem by `stem` (the browser's
@@ -13,8 +12,7 @@ browser's work per keystroke is one pass over prepared text:
   "listening", "listens" and "listened" are all stored as "listen";
 - Korean is kept as written: the browser finds a Korean query inside longer words
   (고객 in 고객에게, 응대 in 고객응대) and strips particles and endings from the query;
-- the synonym groups of `search_synonyms.yaml` are normalised the same way, and each
-  group keeps only the words that occur in this language's pages (`targets`);
+- the synonym groups of `search_synonyms.yaml` are normalised the same way;
 - the other language's title and aliases go in as a low-weight field, so a reader who
   types "Take Your Licks" on the Korean site, or 경청 on the English one, still finds it.
 """
