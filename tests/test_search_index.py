@@ -111,3 +111,16 @@ def test_a_query_fetches_a_few_chunks_not_the_index(page: Page, served_site: str
         assert 0 < len(read) < len(list((index / "t").glob("*.json"))) / 2
         size = sum((real_site / url.split("/", 3)[3]).stat().st_size for url in fetched)
         assert size < sum(p.stat().st_size for p in index.rglob("*.json")) / 2
+
+
+def test_a_chunk_that_cannot_be_fetched_is_said_and_tried_again(page: Page, served_site: str) -> None:
+    page.route("**/search/en/t/*.json", lambda route: route.abort())
+    page.goto(served_site + "en/")
+    page.fill("#patterns-search-input", "trust")
+    status = page.locator(".patterns-search__status")
+    status.filter(has_text="could not load").wait_for()
+    assert page.locator("#patterns-search-results").is_hidden()
+    page.unroute("**/search/en/t/*.json")
+    page.fill("#patterns-search-input", "trust ")                # the next keystroke asks again
+    page.wait_for_selector("#patterns-search-results:not([hidden]) li a")
+    assert "could not load" not in status.inner_text()
