@@ -232,7 +232,8 @@
 
   /* Where a needle occurs, or null if a chunk it needs has not been fetched. mode: "word" (a whole
    * Latin word), "prefix" (a Latin word start, or one Hangul syllable at a word's start), "inside"
-   * (Korean, inside a word), "phrase" (several words), "group" (a synonym group's words). */
+   * (Korean, inside a word), "phrase" (several words), "pair" (two Latin words together), "group" (a
+   * synonym group's words). */
   function hits(P, needle, mode) {
     var key = mode + ":" + needle, found = P.cache.get(key);
     if (found) return found;
@@ -242,7 +243,9 @@
     else if (mode === "phrase") found = lookup(P, "=" + needle);
     else if (mode === "pair") found = lookup(P, "+" + needle);
     else found = lookup(P, "#" + needle);
-    if (found) P.cache.set(key, found);
+    if (!found) return found;
+    if (P.cache.size > 2000) P.cache.clear();
+    P.cache.set(key, found);
     return found;
   }
 
