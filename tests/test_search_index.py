@@ -124,3 +124,14 @@ def test_a_chunk_that_cannot_be_fetched_is_said_and_tried_again(page: Page, serv
     page.fill("#patterns-search-input", "trust ")                # the next keystroke asks again
     page.wait_for_selector("#patterns-search-results:not([hidden]) li a")
     assert "could not load" not in status.inner_text()
+
+
+def test_the_search_benchmark_measures_a_built_site(real_site: Path) -> None:
+    from bench.search_bench import search_figures
+
+    figures = search_figures(real_site, log=lambda line: None, queries={"ko": ["고객"], "en": ["trust me"]})
+    for lang in ("ko", "en"):
+        f = figures[lang]
+        assert 0 < f["first_kb"] <= f["query_kb_max"] < f["index_kb"]
+        assert f["first_ms"] > 0 and f["later_ms"] > 0 and f["query_files_max"] >= 3  # meta, a chunk, a title chunk
+        assert f["runs"][0]["first_shown"] > 0
