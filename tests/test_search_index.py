@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
 from generator.core import search_index
 from generator.core.catalogue import read_catalogue
@@ -126,10 +126,11 @@ def test_a_chunk_that_cannot_be_fetched_is_said_and_tried_again(page: Page, serv
     assert "could not load" not in status.inner_text()
 
 
-def test_the_search_benchmark_measures_a_built_site(real_site: Path) -> None:
+def test_the_search_benchmark_measures_a_built_site(real_site: Path, browser: Browser) -> None:
     from bench.search_bench import search_figures
 
-    figures = search_figures(real_site, log=lambda line: None, queries={"ko": ["고객"], "en": ["trust me"]})
+    figures = search_figures(real_site, log=lambda line: None, queries={"ko": ["고객"], "en": ["trust me"]},
+                             browser=browser)
     for lang in ("ko", "en"):
         f = figures[lang]
         assert 0 < f["first_kb"] <= f["query_kb_max"] < f["index_kb"]

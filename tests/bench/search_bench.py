@@ -31,9 +31,13 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.core.model import LANGS
 from .static_server import serve
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -65,58 +69,63 @@ SETUP_JS = """() => {
 }"""
 
 
-def search_figures(site: Path, log: Callable[[str], None] = print,
-                   queries: dict[str, list[str]] | None = None) -> dict:
-    """Search latency and bytes on a built site, per language; see the module's docstring."""
-    from playwright.sync_api import sync_playwright
+def search_figures(site: Path, log: Callable[[str], None] = print, queries: dict[str, list[str]] | None = None,
+                   browser: Browser | None = None) -> dict:
+    """Search latency and bytes on a built site, per language; see the module's docstring.
 
+    Launches Chromium unless given a `browser` (Playwright's sync API runs once per thread).
+    """
+    if browser is None:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                return search_figures(site, log, queries, launched)
+            finally:
+                launched.close()
     queries = queries or QUERIES
-    out: dict = {"load_before": os.getloadavg()}
-    with serve(site) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        out["chromium"] = browser.version
-        try:
-            for lang in LANGS:
-                runs = []
-                for query in queries[lang]:
-                    context = browser.new_context()
-                    page = context.new_page()
-                    page.goto(base + ("en/" if lang == "en" else ""), wait_until="networkidle")
-                    page.evaluate(SETUP_JS)
-                    page.focus("#patterns-search-input")
-                    for count, char in enumerate(query, 1):
-                        page.keyboard.type(char)
-                        page.wait_for_function(f"window.__bench.samples.length >= {count}", timeout=60_000)
-                    samples = page.evaluate("window.__bench.samples")
-                    files = page.evaluate("performance.getEntriesByType('resource')"
-                                          ".filter(e => e.name.includes('/search/')).length")
-                    context.close()
-                    runs.append({"query": query, "first_ms": samples[0]["ms"],
-                                 "first_since_focus_ms": samples[0]["sinceFocus"], "first_bytes": samples[0]["bytes"],
-                                 "first_shown": samples[0]["shown"], "query_bytes": samples[-1]["bytes"],
-                                 "query_files": files, "later_ms": [s["ms"] for s in samples[1:]]})
-                later = [ms for run in runs for ms in run["later_ms"]]
-                figures = {
-                    "first_ms": statistics.median(r["first_ms"] for r in runs),
-                    "first_ms_max": max(r["first_ms"] for r in runs),
-                    "first_since_focus_ms": statistics.median(r["first_since_focus_ms"] for r in runs),
-                    "first_kb": statistics.median(r["first_bytes"] for r in runs) / 1000,
-                    "first_kb_max": max(r["first_bytes"] for r in runs) / 1000,
-                    "query_kb_max": max(r["query_bytes"] for r in runs) / 1000,
-                    "query_files_max": max(r["query_files"] for r in runs),
-                    "later_ms": statistics.median(later) if later else 0.0,
-                    "later_ms_max": max(later, default=0.0),
-                    "index_kb": index_size(site, lang) / 1000,
-                    "runs": runs,
-                }
-                out[lang] = figures
-                log(f"  {lang}: first result {figures['first_ms']:.0f} ms after the first key (max "
-                    f"{figures['first_ms_max']:.0f}; {figures['first_since_focus_ms']:.0f} after focusing), "
-                    f"{figures['first_kb']:.0f} KB (max {figures['first_kb_max']:.0f}); a whole query at most "
-                    f"{figures['query_kb_max']:.0f} KB in {figures['query_files_max']} files; later keystrokes "
-                    f"{figures['later_ms']:.1f} ms (max {figures['later_ms_max']:.1f}); index {figures['index_kb']:.0f} KB")
-        finally:
-            browser.close()
+    out: dict = {"load_before": os.getloadavg(), "chromium": browser.version}
+    with serve(site) as base:
+        for lang in LANGS:
+            runs = []
+            for query in queries[lang]:
+                context = browser.new_context()
+                page = context.new_page()
+                page.goto(base + ("en/" if lang == "en" else ""), wait_until="networkidle")
+                page.evaluate(SETUP_JS)
+                page.focus("#patterns-search-input")
+                for count, char in enumerate(query, 1):
+                    page.keyboard.type(char)
+                    page.wait_for_function(f"window.__bench.samples.length >= {count}", timeout=60_000)
+                samples = page.evaluate("window.__bench.samples")
+                files = page.evaluate("performance.getEntriesByType('resource')"
+                                      ".filter(e => e.name.includes('/search/')).length")
+                context.close()
+                runs.append({"query": query, "first_ms": samples[0]["ms"],
+                             "first_since_focus_ms": samples[0]["sinceFocus"], "first_bytes": samples[0]["bytes"],
+                             "first_shown": samples[0]["shown"], "query_bytes": samples[-1]["bytes"],
+                             "query_files": files, "later_ms": [s["ms"] for s in samples[1:]]})
+            later = [ms for run in runs for ms in run["later_ms"]]
+            figures = {
+                "first_ms": statistics.median(r["first_ms"] for r in runs),
+                "first_ms_max": max(r["first_ms"] for r in runs),
+                "first_since_focus_ms": statistics.median(r["first_since_focus_ms"] for r in runs),
+                "first_kb": statistics.median(r["first_bytes"] for r in runs) / 1000,
+                "first_kb_max": max(r["first_bytes"] for r in runs) / 1000,
+                "query_kb_max": max(r["query_bytes"] for r in runs) / 1000,
+                "query_files_max": max(r["query_files"] for r in runs),
+                "later_ms": statistics.median(later) if later else 0.0,
+                "later_ms_max": max(later, default=0.0),
+                "index_kb": index_size(site, lang) / 1000,
+                "runs": runs,
+            }
+            out[lang] = figures
+            log(f"  {lang}: first result {figures['first_ms']:.0f} ms after the first key (max "
+                f"{figures['first_ms_max']:.0f}; {figures['first_since_focus_ms']:.0f} after focusing), "
+                f"{figures['first_kb']:.0f} KB (max {figures['first_kb_max']:.0f}); a whole query at most "
+                f"{figures['query_kb_max']:.0f} KB in {figures['query_files_max']} files; later keystrokes "
+                f"{figures['later_ms']:.1f} ms (max {figures['later_ms_max']:.1f}); index {figures['index_kb']:.0f} KB")
     out["load_after"] = os.getloadavg()
     return out
 
