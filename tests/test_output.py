@@ -28,7 +28,7 @@ def test_two_processes_render_what_one_renders(renderer: Renderer, forking: None
     shared = output.render_site(renderer, parallel=True)
     assert [o.lang for o in shared] == list(LANGS)
     assert shared == alone
-    assert all(o.pages and o.search_index and o.data for o in shared)
+    assert all(o.pages and o.search_files and o.data for o in shared)
 
 
 def test_an_error_in_the_second_process_is_raised_here(renderer: Renderer, monkeypatch: pytest.MonkeyPatch,

@@ -32,7 +32,6 @@ from generator.core.history import last_changed
 from generator.core.model import Catalogue
 from generator.core.output import PARALLEL_FROM, render_site
 from generator.core.render import TEMPLATES, GeneratedPage, Heading, PageMemo, Renderer, data_path
-from generator.core.search import search_index_path
 from generator.core.site_scan import ScanMemo, scan_site
 
 if TYPE_CHECKING:
@@ -156,7 +155,8 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
                 files.append(file)
                 if page.html is not None:
                     self.written[file.src_uri] = page
-            files.append(File.generated(config, search_index_path(output.lang), content=output.search_index))
+            for path, content in output.search_files.items():
+                files.append(File.generated(config, path, content=content))
             files.append(File.generated(config, data_path(output.lang), content=output.data))
         return files
 

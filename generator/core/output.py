@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from generator.core.fork import map_in_two
 from generator.core.model import LANGS, Lang
 from generator.core.render import GeneratedPage, Renderer
-from generator.core.search import build_search_index
+from generator.core.search import search_docs
+from generator.core.search_index import build_search_files
 
 # Below this many patterns a second process costs more than it saves.
 PARALLEL_FROM = 100
@@ -20,17 +21,17 @@ PARALLEL_FROM = 100
 
 @dataclass(frozen=True)
 class LanguageOutput:
-    """One language's pages, search index and retro-sheet data."""
+    """One language's pages, search index files (by path) and retro-sheet data."""
 
     lang: Lang
     pages: list[GeneratedPage]
-    search_index: str
+    search_files: dict[str, str]
     data: str
 
 
 def render_language(renderer: Renderer, lang: Lang) -> LanguageOutput:
-    return LanguageOutput(lang, renderer.pages(lang), build_search_index(renderer.catalogue, lang),
-                          renderer.pattern_data(lang))
+    search_files = build_search_files(search_docs(renderer.catalogue, lang), lang)
+    return LanguageOutput(lang, renderer.pages(lang), search_files, renderer.pattern_data(lang))
 
 
 def render_site(renderer: Renderer, parallel: bool = False) -> list[LanguageOutput]:

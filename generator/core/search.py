@@ -1,11 +1,10 @@
-"""The search index of each language, built from the model rather than from HTML.
+"""What search sees of each pattern, built from the model rather than from HTML.
 
-Building from the model keeps the fields apart (title, aliases, patlet, situations,
-tags, sections), so the browser can weigh a title match above a body match and open a
-result at the section that matched.
+Building from the model keeps the fields apart (title, aliases, patlet, situations, tags,
+sections), so the browser can weigh a title match above a body match and open a result at the
+section that matched. `search_index` turns these documents into the files the browser fetches.
 
-Everything that does not depend on the query is done here, once per build, so the
-browser's work per keystroke is one pass over prepared text:
+Everything that does not depend on the query is done here, once per build:
 
 - every text the browser matches against is normalised: NFC, lower case, punctuation
   turned into spaces, and each Latin word reduced to its stem by `stem` (the browser's
@@ -13,8 +12,7 @@ browser's work per keystroke is one pass over prepared text:
   "listening", "listens" and "listened" are all stored as "listen";
 - Korean is kept as written: the browser finds a Korean query inside longer words
   (고객 in 고객에게, 응대 in 고객응대) and strips particles and endings from the query;
-- the synonym groups of `search_synonyms.yaml` are normalised the same way, and each
-  group keeps only the words that occur in this language's pages (`targets`);
+- the synonym groups of `search_synonyms.yaml` are normalised the same way;
 - the other language's title and aliases go in as a low-weight field, so a reader who
   types "Take Your Licks" on the Korean site, or 경청 on the English one, still finds it.
 """
@@ -22,11 +20,10 @@ browser's work per keystroke is one pass over prepared text:
 from __future__ import annotations
 
 import functools
-import json
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from generator.core.i18n import LABELS
 from generator.core.loader import load_document
@@ -35,7 +32,6 @@ from generator.core.model import Catalogue, Lang, Pattern, Text, anchor
 from generator.core.render import SECTIONS, lang_prefix
 
 SYNONYMS = Path(__file__).parent / "search_synonyms.yaml"
-INDEX_VERSION = 2
 
 # Runs of Latin letters and digits (a word to stem), of Hangul, and of anything else (a separator).
 _WORD = re.compile(r"[a-z0-9]+|[\uac00-\ud7a3\u3131-\u318e]+")
@@ -47,6 +43,19 @@ _UNDOUBLE = re.compile(r"([bdgkmnprt])\1$")
 # -ed, a vowel): the same list, in the same order, as STEM_RULES in search.js.
 STEM_RULES = (("ies", "y", False), ("ied", "y", False), ("sses", "ss", False), ("eed", "", False),
               ("ings", "", True), ("ing", "", True), ("edly", "", True), ("ed", "", True), ("s", "", False))
+
+
+# English words that say nothing about a pattern: a query ignores them, and the index pairs the words
+# around them ("keep what you promise" gives the pair keep+promise). The browser reads them from meta.json.
+STOP_WORDS_EN = tuple("""
+the a an of to and or is are was were be been being am in on for with we i it its my our they their them
+at by about what how do does did doing this that these those me us you your he she his her him from into
+than then there here so if not no don doesn didn isn aren wasn cannot t s ve re ll d m should would
+could can will shall may might must have has had get got when why who whom where which as just really very
+too some any all up out over again still also beyond during without within between through against
+across around per via upon onto toward towards among mine yours ours theirs myself yourself yourselves
+ourselves themselves himself herself itself one ones every each even
+""".split())
 
 
 @functools.lru_cache(maxsize=65536)
@@ -80,6 +89,12 @@ def stem(word: str) -> str:
     return word
 
 
+@functools.lru_cache(maxsize=1)
+def stop_words_en() -> frozenset[str]:
+    """The English stop words as the index stores words: stemmed."""
+    return frozenset(stem(word) for word in STOP_WORDS_EN)
+
+
 def normalize(value: str) -> str:
     """Text as the browser matches it: ' word word ' with Latin words stemmed, Hangul as written."""
     value = unicodedata.normalize("NFC", value).lower()
@@ -87,25 +102,34 @@ def normalize(value: str) -> str:
     return " " + " ".join(words) + " " if words else " "
 
 
-def search_index_path(lang: Lang) -> str:
-    return f"search/{lang}.json"
+# What a pattern is searched by, one normalised text per field, in this order. The first six are
+# the head (they name the pattern); the rest are the sections of its page, where a result can open.
+HEAD_FIELDS = ("title", "aliases", "summary", "situations", "tags", "other")
+BODY_FIELDS = (*(anchor(name) for name in SECTIONS), "questions")
+FIELDS = (*HEAD_FIELDS, *BODY_FIELDS)
 
 
-def build_search_index(catalogue: Catalogue, lang: Lang) -> str:
-    """The index of one language as compact JSON."""
-    docs = [_entry(pattern, catalogue, lang) for pattern in catalogue.patterns]
-    corpus = "\n".join(" ".join([*d["keys"].values(), *(s[1] for s in d["sections"])]) for d in docs)
-    index = {"lang": lang, "version": INDEX_VERSION, "labels": _labels(lang),
-             "synonyms": synonym_groups(corpus, lang), "docs": docs}
-    return json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+@dataclass(frozen=True)
+class SearchDoc:
+    """One pattern as search sees it: what a result shows, and the normalised text of each field."""
+
+    url: str
+    title: str
+    summary: str
+    fields: tuple[str, ...]  # normalize()d text, one per FIELDS entry; entries of a list field one per line
 
 
-def _entry(p: Pattern, catalogue: Catalogue, lang: Lang) -> dict[str, Any]:
+def search_docs(catalogue: Catalogue, lang: Lang) -> list[SearchDoc]:
+    """Every pattern of the catalogue as one language's search sees it, in catalogue order."""
+    return [_search_doc(pattern, catalogue, lang) for pattern in catalogue.patterns]
+
+
+def _search_doc(p: Pattern, catalogue: Catalogue, lang: Lang) -> SearchDoc:
     def title(pattern_id: str, section: str) -> tuple[str, str] | None:
         return ("", catalogue[pattern_id].title(lang)) if pattern_id in catalogue else None
 
     def flat(value: Text) -> str:
-        return plain_words(value(lang), title)
+        return plain_words(value(lang), title)  # read by the prose parser: mentions as titles, no syntax
 
     def joined(values: list[str]) -> str:
         # One line per entry, so a phrase never runs from one situation into the next.
@@ -121,31 +145,21 @@ def _entry(p: Pattern, catalogue: Catalogue, lang: Lang) -> dict[str, Any]:
         else:
             body = flat(value)
         body = " ".join([body, *(flat(a.text) for a in p.additions_in(name))])  # ours, shown in that section
-        sections.append([anchor(name), normalize(body)])
-    sections.append(["questions", normalize(" ".join(flat(q) for q in p.questions))])
+        sections.append(normalize(body))
+    sections.append(normalize(" ".join(flat(q) for q in p.questions)))
 
     other: Lang = "en" if lang == "ko" else "ko"
     names = [p.title, *p.aliases]
     others = [n.ko if other == "ko" else n.en for n in names]
     mine = {n(lang) for n in names}
     summary = flat(p.summary)
-    return {
-        "url": f"{lang_prefix(lang)}patterns/{p.id}/",
-        "title": p.title(lang),
-        "summary": summary,
-        "keys": {
-            "title": normalize(p.title(lang)),
-            "aliases": joined([a(lang) for a in p.aliases]),
-            "summary": normalize(summary),
-            "situations": joined([s(lang) for s in p.situations]),
-            "tags": joined([t(lang) for t in p.tags]),
-            "other": joined([o for o in others if o and o not in mine]),
-        },
-        "sections": sections,
-    }
+    head = (normalize(p.title(lang)), joined([a(lang) for a in p.aliases]), normalize(summary),
+            joined([s(lang) for s in p.situations]), joined([t(lang) for t in p.tags]),
+            joined([o for o in others if o and o not in mine]))
+    return SearchDoc(f"{lang_prefix(lang)}patterns/{p.id}/", p.title(lang), summary, (*head, *sections))
 
 
-def _labels(lang: Lang) -> dict[str, str]:
+def field_labels(lang: Lang) -> dict[str, str]:
     """Section names to show beside a result that opens at a section."""
     labels = LABELS[lang]
     names = [*SECTIONS, "situations", "questions"]
@@ -153,7 +167,8 @@ def _labels(lang: Lang) -> dict[str, str]:
 
 
 @functools.lru_cache(maxsize=1)
-def _synonym_table() -> tuple[tuple[str, ...], ...]:
+def synonym_table() -> tuple[tuple[str, ...], ...]:
+    """Every group of search_synonyms.yaml, its words normalised as the index is."""
     data = load_document(SYNONYMS, "generator/core/search_synonyms.yaml").data  # the one strict YAML reader
     groups = []
     for group in data.get("groups") or []:
@@ -166,28 +181,3 @@ def _synonym_table() -> tuple[tuple[str, ...], ...]:
         if len(words) > 1:
             groups.append(tuple(words))
     return tuple(groups)
-
-
-def synonym_groups(corpus: str, lang: Lang | None = None) -> list[dict[str, list[str]]]:
-    """The synonym groups for one language: every word as a key, and as targets the words its pages use.
-
-    A Korean word is a target if it occurs anywhere in the text (it is matched inside longer
-    words); a Latin word or phrase if it occurs as whole stemmed words. Targets are words of the
-    page's language only: the other language appears in its pages as titles, not as prose. A
-    group with no target could never find anything, so it is left out.
-    """
-    # Single words are looked up among the distinct words, which stay few however many pages
-    # repeat them; only phrases need the whole text.
-    distinct = f" {' '.join(set(corpus.split()))} "
-    groups = []
-    for words in _synonym_table():
-        targets = [w for w in words if (lang is None or bool(_HANGUL.search(w)) == (lang == "ko"))
-                   and _occurs(w, corpus if " " in w else distinct)]
-        if targets:
-            groups.append({"keys": list(words), "targets": targets})
-    return groups
-
-
-def _occurs(word: str, text: str) -> bool:
-    """Korean words match inside longer words (particles attach to them); others only whole."""
-    return word in text if _HANGUL.search(word) else f" {word} " in text

@@ -148,7 +148,8 @@
     var container = groups.length ? groups[0].parentNode : null;
     var byId = new Map();
     groups.forEach(function (g) { byId.set(g.getAttribute("data-pattern"), g); });
-    var prepared = null;  // one promise of the prepared index, however fast the reader types
+    var opened = null;  // one promise of the opened index, however fast the reader types
+    var SHOWN = 5;
 
     function idOf(url) { return url.replace(/\/$/, "").split("/").pop(); }
 
@@ -168,8 +169,9 @@
       var best = results.length ? results[0].score : 0;
       var shown = 0;
       results.forEach(function (r) {
+        if (!r.doc || shown >= SHOWN) return;  // search fetched the titles and addresses of the first SHOWN
         var g = byId.get(idOf(r.doc.url));
-        if (!g || r.score < best * 0.4 || shown >= 5) return;
+        if (!g || r.score < best * 0.4) return;
         g.hidden = false; shown++;
         container.appendChild(g);
       });
@@ -189,10 +191,10 @@
         root.setAttribute("data-shown-for", "");
         return;
       }
-      prepared = prepared || fetch(search.getAttribute("data-index")).then(function (r) { return r.json(); })
-        .then(function (index) { return window.patternsSearch.prepare(index); })
-        .catch(function (error) { prepared = null; throw error; });  // the next keystroke tries again
-      prepared.then(function (p) { if (input.value === q) show(window.patternsSearch.score(p, q), q); });
+      opened = opened || window.patternsSearch.open(search.getAttribute("data-index"))
+        .catch(function (error) { opened = null; throw error; });  // the next keystroke tries again
+      opened.then(function (index) { return window.patternsSearch.search(index, q, SHOWN); })
+        .then(function (results) { if (input.value === q) show(results, q); });
     }
 
     input.addEventListener("input", run);

@@ -1,8 +1,10 @@
-/* Pattern search: runs in the browser over this language's index (search/<lang>.json), with no
- * server and no request beyond this site. Results are built with textContent only.
+/* Pattern search: runs in the browser over this language's index (search/<lang>/meta.json and the
+ * chunks it lists), with no server and no request beyond this site. Results are built with
+ * textContent only.
  *
- * The index (generator/core/search.py) holds every text already normalised: lower case, punctuation
- * as spaces, Latin words stemmed, Hangul as written. Here:
+ * The index (generator/core/search_index.py) holds every text already normalised: lower case,
+ * punctuation as spaces, Latin words stemmed, Hangul as written; it is cut into chunks of sorted
+ * keys, fetched when a query first needs one of their keys. Here:
  * - a query is split into terms; Korean terms also try their stem without particles and
  *   endings (고객에게 → 고객, 늦어요 → 늦어, 화난 → 화나) and are found inside longer words
  *   (응대 in 고객응대); English terms are stemmed like the text (licks → lick, listening → listen);
@@ -10,23 +12,33 @@
  *   below the word itself; a Korean word the pages never use is split into two words they do
  *   use (고객응대 → 고객 + 응대), else cut to a one-syllable stem, else matched by its
  *   two-syllable pieces;
- * - a pattern scores per term by the best field it matched in (title, aliases, patlet,
- *   situations, tags, the other language's title), plus its body sections, weighed lower;
- *   rare terms count more than terms every pattern has;
- * - patterns that match every term come first; a result opens at the section that matched
- *   when the match was not in the title, aliases, patlet or tags.
- * For speed with a thousand patterns, `prepare` builds a vocabulary of the distinct words once;
- * a keystroke searches that vocabulary, not the text, and remembers what it found. */
+ * - a pattern scores per term as in BM25F: each field it matched in (title, aliases, patlet,
+ *   situations, tags, the other language's title, then the sections) adds by its weight and by how
+ *   strongly the word stands out there, the sum saturates, and rare terms count more than terms every
+ *   pattern has; so a pattern with the whole query in its problem or solution beats one with a single
+ *   word of it in its title or in a known use. A head field holding the whole query, and query words
+ *   that stand together in the text, add to that; patterns that match every term come first;
+ * - a result opens at the section that matched when the match was not in the title, aliases,
+ *   patlet or tags.
+ * `score` works on the chunks already fetched and notes the ones it lacked; `search` fetches
+ * those and scores again, then fetches the titles and patlets of the results it shows. */
 (function () {
   "use strict";
 
-  var HEAD = ["title", "aliases", "summary", "situations", "tags", "other"];
-  var WEIGHT = [14, 10, 7, 6, 6, 4];          // per HEAD field
-  var SITUATIONS = 3;                          // index of "situations" in HEAD
-  var TOP = [true, true, true, false, true, true];  // a match here opens the page at the top
-  var BODY = 1.5;                              // body sections, scaled by log2(1 + hits)
-  var Q_SYNONYM = 0.7, Q_BIGRAM = 0.55, Q_PREFIX = 0.45, Q_STEM = 0.6;
+  // How much a match in each field counts (BM25F's field weights). The head fields name the pattern.
+  // Of its sections, the problem says in a few lines what the pattern is for; the solution is long and
+  // lists many practices, and known uses tell stories that mention many things in passing.
+  var FIELD_WEIGHT = { title: 4, aliases: 3, summary: 2.5, situations: 2, tags: 2, other: 1, problem: 2,
+    context: 1, forces: 1, solution: 0.75, "resulting-context": 0.5, rationale: 1, "known-uses": 0.3, questions: 1 };
+  var SATURATION = 4;                          // BM25's k1: more evidence for one term soon adds little
+  var LEVEL = [0, 0.125, 0.25, 0.5, 1, 2, 4, 8];  // strengths of the index's levels 1..7 (search_index.py)
+  // A head field that holds the whole query names what the reader asked for: by field, how much that counts.
+  var HEAD_COVER = [1, 0.8, 0.6, 0.6, 0.5, 0.4], HEAD_BONUS = 3;
+  var PAIR_BONUS = 0.5;                        // query words that stand together in the text
   var ALL_SLACK_FROM = 4;                      // from this many terms, "all" allows one term missing
+  var Q_SYNONYM = 0.7, Q_BIGRAM = 0.55, Q_PREFIX = 0.45, Q_STEM = 0.6;
+  var MAX_ROUNDS = 6;                          // fetches per query: one, more when a word must be split
+  var SHOWN = 10;                              // results listed
 
   var STEM_RULES = [["ies", "y", false], ["ied", "y", false], ["sses", "ss", false], ["eed", "", false],
     ["ings", "", true], ["ing", "", true], ["edly", "", true], ["ed", "", true], ["s", "", false]];
@@ -50,14 +62,6 @@
    "저런 이 그 저 것 거 수 때 등 및 할까 하나 해야 하면 있 없 않 안 싶 같 되 돼 하 해 한 방법 경우 대해 관련 " +
    "가 오 주 제 법 마라 말라 마세요 말고 보지 봐요 보면 봐야 뭔가 어떤 무슨 그리고 그런데 근데 하지만 그래서 " +
    "엄청 매우 아주 많이 조금 항상 맨날 누구 누가 언제 어디 자꾸 계속 또 다 더 잘 해버렸 되나 되나요 하나요 할까요 어떻게요").split(" ").forEach(function (w) { STOP_KO[w] = 1; });
-  var STOP_EN = Object.create(null);
-  ("the a an of to and or is are was were be been being am in on for with we i it its my our they their them " +
-   "at by about what how do does did doing this that these those me us you your he she his her him from into " +
-   "than then there here so if not no don doesn didn isn aren wasn cannot t s ve re ll d m should would " +
-   "could can will shall may might must have has had get got when why who whom where which as just really very " +
-   "too some any all up out over again still also beyond during without within between through against " +
-   "across around per via upon onto toward towards among").split(" ").forEach(function (w) { STOP_EN[stem(w)] = 1; });
-
   /* The same stemmer as generator/core/search.py `stem` (same rules, same order); tests compare them. */
   function stem(word) {
     if (word.length <= 3 || !/^[a-z]+$/.test(word)) return word;
@@ -136,96 +140,123 @@
     return false;
   }
 
-  /* ---------------------------------------------------------------- the prepared index */
+  /* ---------------------------------------------------------------- the index */
 
-  function prepare(index) {
-    var docs = index.docs, segDoc = [], segKind = [], segAnchor = [], segText = [], firstSeg = [];
-    var vocab = new Map(), words = [], postings = [];
-    docs.forEach(function (d, i) {
-      var keys = d.keys || {};
-      var texts = HEAD.map(function (f) { return keys[f] || " "; });
-      d.sections.forEach(function (s) { texts.push(s[1]); });
-      firstSeg.push(segText.length);
-      texts.forEach(function (text, k) {
-        var seg = segText.length;
-        segDoc.push(i); segKind.push(k < HEAD.length ? k : -1);
-        segAnchor.push(k < HEAD.length ? (k === SITUATIONS ? "situations" : null) : d.sections[k - HEAD.length][0]);
-        segText.push(text);
-        var counts = new Map(), parts = text.split(/\s+/);
-        for (var p = 0; p < parts.length; p++) {
-          if (parts[p]) counts.set(parts[p], (counts.get(parts[p]) || 0) + 1);
-        }
-        counts.forEach(function (n, w) {
-          var id = vocab.get(w);
-          if (id === undefined) { id = words.length; vocab.set(w, id); words.push(w); postings.push([]); }
-          postings[id].push(seg, n);
-        });
-      });
-    });
-    var starts = new Array(words.length), at = 1;
-    for (var w = 0; w < words.length; w++) { starts[w] = at; at += words[w].length + 1; }
+  /* The index as the browser holds it: meta.json, and the chunks fetched so far. */
+  function prepare(meta, base, fetchJson) {
     var single = new Map(), phrases = [];
-    (index.synonyms || []).forEach(function (g) {
-      g.keys.forEach(function (k) {
+    meta.synonyms.forEach(function (keys, id) {
+      var g = { keys: keys, id: id };
+      keys.forEach(function (k) {
         if (k.indexOf(" ") >= 0) phrases.push({ key: k, korean: HANGUL.test(k), group: g });
         else { if (!single.has(k)) single.set(k, []); single.get(k).push(g); }
       });
     });
     phrases.sort(function (a, b) { return b.key.length - a.key.length; });
-    return { docs: docs, labels: index.labels || {}, segDoc: segDoc, segKind: segKind, segAnchor: segAnchor,
-      segText: segText, firstSeg: firstSeg, vocab: vocab, words: words, postings: postings, starts: starts,
-      vocabText: "\n" + words.join("\n") + "\n", single: single, phrases: phrases, cache: new Map() };
+    var head = meta.head, fields = meta.fields, stop = Object.create(null);  // "constructor" is no stop word
+    meta.stop.forEach(function (w) { stop[w] = 1; });
+    return { N: meta.docs, K: fields.length, head: head, labels: meta.labels || {},
+      fieldWeight: fields.map(function (f) { return FIELD_WEIGHT[f] || 0; }),
+      top: fields.slice(0, head).map(function (f) { return f !== "situations"; }),
+      anchor: fields.map(function (f, k) { return k >= head || f === "situations" ? f : null; }),
+      firsts: meta.chunks.map(function (c) { return c[0]; }),
+      chunkFiles: meta.chunks.map(function (c) { return base + "t/" + c[1] + ".json"; }),
+      displaySize: meta.display.size,
+      displayFiles: meta.display.files.map(function (f) { return base + "d/" + f + ".json"; }),
+      chunks: [], displays: [], missing: new Set(), fetchJson: fetchJson,
+      single: single, phrases: phrases, stop: stop, cache: new Map() };
   }
 
-  function wordAt(P, offset) {
-    var lo = 0, hi = P.starts.length - 1;
+  /* The chunk that would hold a key: the last one whose first key is not after it. */
+  function chunkOf(P, key) {
+    var lo = 0, hi = P.firsts.length - 1;
     while (lo < hi) {
       var mid = (lo + hi + 1) >> 1;
-      if (P.starts[mid] <= offset) lo = mid; else hi = mid - 1;
+      if (P.firsts[mid] <= key) lo = mid; else hi = mid - 1;
     }
     return lo;
   }
 
-  /* Where a needle occurs: [seg, count, seg, count, …]. mode: "word" (a whole Latin word),
-   * "prefix" (a Latin word start), "inside" (Korean, inside a word), "phrase" (several words). */
+  /* The first index in a loaded chunk whose key is not before `key`. */
+  function keyAt(chunk, key) {
+    var lo = 0, hi = chunk.keys.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (chunk.keys[mid] < key) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+
+  function loaded(P, i) {
+    if (P.chunks[i]) return P.chunks[i];
+    P.missing.add(i);
+    return null;
+  }
+
+  /* Postings as [field, strength, …], where field = doc * K + field index and strength is how strongly
+   * the key stands out there (occurrences for the field's length; 1 in a field of average length). */
+  function decode(list) {
+    var out = new Array(list.length * 2), field = 0;
+    for (var i = 0; i < list.length; i++) {
+      field += list[i] >> 3;
+      out[2 * i] = field; out[2 * i + 1] = LEVEL[list[i] & 7];
+    }
+    return out;
+  }
+
+  /* The postings of one key, [] if there is none, or null if its chunk is not here yet. */
+  function lookup(P, key) {
+    var chunk = loaded(P, chunkOf(P, key));
+    if (!chunk) return null;
+    var i = keyAt(chunk, key);
+    return chunk.keys[i] === key ? decode(chunk.lists[i]) : [];
+  }
+
+  /* The postings of every key that starts with `prefix`, added up per field. */
+  function range(P, prefix) {
+    var first = chunkOf(P, prefix), last = chunkOf(P, prefix + "\uffff"), ready = true;
+    for (var c = first; c <= last; c++) if (!loaded(P, c)) ready = false;
+    if (!ready) return null;
+    var counts = new Map();
+    for (var c2 = first; c2 <= last; c2++) {
+      var chunk = P.chunks[c2];
+      for (var i = keyAt(chunk, prefix); i < chunk.keys.length && chunk.keys[i].lastIndexOf(prefix, 0) === 0; i++) {
+        var list = decode(chunk.lists[i]);
+        for (var j = 0; j < list.length; j += 2) counts.set(list[j], (counts.get(list[j]) || 0) + list[j + 1]);
+      }
+    }
+    var out = [];
+    counts.forEach(function (n, field) { out.push(field, n); });
+    return out;
+  }
+
+  /* Where a needle occurs, or null if a chunk it needs has not been fetched. mode: "word" (a whole
+   * Latin word), "prefix" (a Latin word start, or one Hangul syllable at a word's start), "inside"
+   * (Korean, inside a word), "phrase" (several words), "pair" (two Latin words together), "group" (a
+   * synonym group's words). */
   function hits(P, needle, mode) {
     var key = mode + ":" + needle, found = P.cache.get(key);
     if (found) return found;
-    var ids = [], out = [];
-    if (mode === "word") {
-      var id = P.vocab.get(needle);
-      if (id !== undefined) ids.push(id);
-    } else if (mode === "prefix" || mode === "inside") {
-      var probe = mode === "prefix" ? "\n" + needle : needle, text = P.vocabText, from = 0;
-      for (;;) {
-        var at = text.indexOf(probe, from);
-        if (at < 0) break;
-        var w = wordAt(P, mode === "prefix" ? at + 1 : at);
-        ids.push(w);
-        from = P.starts[w] + P.words[w].length + 1;
-      }
-    }
-    if (mode === "phrase") {
-      var parts = needle.split(" "), longest = parts.reduce(function (a, b) { return b.length > a.length ? b : a; });
-      var korean = HANGUL.test(needle), probeText = korean ? needle : " " + needle + " ";
-      var candidates = hits(P, longest, korean ? "inside" : "word"), seen = {};
-      for (var c = 0; c < candidates.length; c += 2) {
-        var seg = candidates[c];
-        if (seen[seg]) continue;
-        seen[seg] = 1;
-        var n = 0, pos = P.segText[seg].indexOf(probeText);
-        while (pos >= 0) { n++; pos = P.segText[seg].indexOf(probeText, pos + 1); }
-        if (n) out.push(seg, n);
-      }
-    } else {
-      for (var i = 0; i < ids.length; i++) {
-        var list = P.postings[ids[i]];
-        for (var j = 0; j < list.length; j++) out.push(list[j]);
-      }
-    }
+    if (mode === "word") found = lookup(P, needle);
+    else if (mode === "prefix") found = HANGUL.test(needle) ? lookup(P, "^" + needle) : range(P, needle);
+    else if (mode === "inside") found = range(P, "~" + needle);
+    else if (mode === "phrase") found = lookup(P, "=" + needle);
+    else if (mode === "pair") found = lookup(P, "+" + needle);
+    else found = lookup(P, "#" + needle);
+    if (!found) return found;
     if (P.cache.size > 2000) P.cache.clear();
-    P.cache.set(key, out);
-    return out;
+    P.cache.set(key, found);
+    return found;
+  }
+
+  function fetchChunks(P, indexes) {
+    return Promise.all(indexes.map(function (i) {
+      return P.fetchJson(P.chunkFiles[i]).then(function (flat) {
+        var keys = [], lists = [];
+        for (var k = 0; k < flat.length; k += 2) { keys.push(flat[k]); lists.push(flat[k + 1]); }
+        P.chunks[i] = { keys: keys, lists: lists };
+      });
+    }));
   }
 
   /* ---------------------------------------------------------------- the query */
@@ -279,7 +310,12 @@
     });
     if (out.every(function (t) { return t.stop; })) out.forEach(function (t) { t.stop = false; });
     out = out.filter(function (t) { return !t.stop; });
-    out.phrase = tokens.length > 1 ? tokens.join(" ") : null;   // the query as typed, stop words and all
+    // Latin words that follow each other once stop words are left out, as the index pairs them.
+    var kept = tokens.filter(function (t) { return !P.stop[t]; });
+    out.pairs = [];
+    for (var k = 1; k < kept.length; k++) {
+      if (!HANGUL.test(kept[k - 1]) && !HANGUL.test(kept[k])) out.pairs.push(kept[k - 1] + " " + kept[k]);
+    }
     return out;
   }
 
@@ -292,9 +328,11 @@
     return t.text;
   }
 
+  /* Whether the pages have the word itself; while its chunks are being fetched, assume they do. */
   function found(P, needles) {
     for (var i = 0; i < needles.length; i++) {
-      if (needles[i].own && hits(P, needles[i].text, needles[i].mode).length) return true;
+      var list = needles[i].own ? hits(P, needles[i].text, needles[i].mode) : [];
+      if (!list || list.length) return true;
     }
     return false;
   }
@@ -306,12 +344,14 @@
     var splits = [];
     for (var k = 2; k <= word.length - 2; k++) splits.push(k);
     splits.sort(function (a, b) { return Math.abs(a - word.length / 2) - Math.abs(b - word.length / 2); });
+    var pending = false;
     for (var s = 0; s < splits.length; s++) {
       var left = word.slice(0, splits[s]), right = word.slice(splits[s]);
-      if (hits(P, left, "inside").length && hits(P, right, "inside").length) {
-        return [wordTerm(P, left), wordTerm(P, right)];
-      }
+      var l = hits(P, left, "inside"), r = hits(P, right, "inside");
+      if (!l || !r) { pending = true; continue; }   // ask for every split's chunks at once
+      if (!pending && l.length && r.length) return [wordTerm(P, left), wordTerm(P, right)];
     }
+    if (pending) return [t];
     t.forms.forEach(function (form, i) {
       if (i > 0 && form.length === 1 && !STOP_KO[form]) t.needles.push(own(needleFor(form, Q_STEM)));
     });
@@ -320,14 +360,11 @@
 
   function own(needle) { needle.own = true; return needle; }
 
+  /* Each synonym group is one key of the index: its words as found in the pages, counted together. */
   function addTargets(needles, groups) {
     var seen = {};
-    needles.forEach(function (n) { seen[n.mode + n.text] = 1; });
     groups.forEach(function (g) {
-      g.targets.forEach(function (x) {
-        var n = needleFor(x, Q_SYNONYM);
-        if (!seen[n.mode + n.text]) { seen[n.mode + n.text] = 1; needles.push(n); }
-      });
+      if (!seen[g.id]) { seen[g.id] = 1; needles.push({ text: String(g.id), mode: "group", q: Q_SYNONYM }); }
     });
     return needles;
   }
@@ -360,58 +397,53 @@
         needles.push(own(needleFor(form, q)));
       });
     }
-    var stop = korean ? isStopKo(text, forms) : !!STOP_EN[text];
+    var stop = korean ? isStopKo(text, forms) : !!P.stop[text];
     return { text: text, korean: korean, forms: forms, stop: stop, needles: addTargets(needles, groups) };
   }
 
   /* ---------------------------------------------------------------- scoring */
 
+  function saturated(e) { return e * (1 + SATURATION) / (e + SATURATION); }
+
   function idfOf(N, df) { return Math.max(0.05, Math.log(1 + (N - df + 0.5) / (df + 0.5))); }
 
-  /* How well each pattern matches one term: the best head field any of its needles is in, plus
-   * the body hits of all of them. Synonyms count less than the word itself. */
+  /* How well each pattern matches one term, BM25F-style: per field, the best of its needles (the
+   * word itself, its stems, its synonyms, each weighed by how sure a match it is) times how strongly
+   * it stands out there; the fields added up by weight, and the sum saturated, so that no one term,
+   * however often or prominently it occurs, outweighs the others of the query. */
   function termMatches(P, needles) {
-    var N = P.docs.length, value = new Float64Array(N), top = new Uint8Array(N), own = new Uint8Array(N);
-    var head = new Float64Array(N), body = new Float64Array(N), topHere = new Uint8Array(N), seen = new Uint8Array(N);
-    var where = new Map();
+    var N = P.N, K = P.K, value = new Float64Array(N), top = new Uint8Array(N), own = new Uint8Array(N);
+    var best = new Map(), headQ = new Map(), pending = false;
     for (var n = 0; n < needles.length; n++) {
-      var nd = needles[n], list = hits(P, nd.text, nd.mode), touched = [];
+      var nd = needles[n], list = hits(P, nd.text, nd.mode);
+      if (!list) { pending = true; continue; }
       for (var i = 0; i < list.length; i += 2) {
-        var seg = list[i], count = list[i + 1], doc = P.segDoc[seg], kind = P.segKind[seg];
+        var seg = list[i], doc = (seg / K) | 0, kind = seg - doc * K;
         var q = nd.docQ ? nd.docQ[doc] : nd.q;
         if (!q) continue;
-        if (!seen[doc]) { seen[doc] = 1; touched.push(doc); }
-        var v = Math.min(count, 3) * q;
-        if (kind >= 0) {
-          // A synonym in the title is not the reader naming the pattern: it counts like the patlet.
-          var w = (nd.own ? WEIGHT[kind] : Math.min(WEIGHT[kind], WEIGHT[2])) * q;
-          if (w > head[doc]) head[doc] = w;
-          if (TOP[kind]) { topHere[doc] = 1; continue; }
-          v *= 2;                                  // situations: a section of its own on the page
-        } else {
-          body[doc] += v;
-        }
-        if (v > (where.get(seg) || 0)) where.set(seg, v);
-      }
-      for (var t = 0; t < touched.length; t++) {
-        var d = touched[t];
-        if (nd.own) own[d] = 1;
-        seen[d] = 0;
+        if (nd.own) own[doc] = 1;
+        if (kind < P.head && P.top[kind]) top[doc] = 1;
+        // A synonym in the title is not the reader naming the pattern: it counts like the patlet.
+        var w = nd.own || kind >= P.head ? P.fieldWeight[kind] : Math.min(P.fieldWeight[kind], P.fieldWeight[2]);
+        var e = w * q * list[i + 1];
+        if (e > (best.get(seg) || 0)) best.set(seg, e);
+        var h = nd.own ? q : q * Q_SYNONYM;       // a synonym in a head field is not the reader naming it
+        if (kind < P.head && h > (headQ.get(seg) || 0)) headQ.set(seg, h);
       }
     }
-    // The best head field any needle is in, plus the body hits of all needles together.
+    best.forEach(function (e, seg) { value[(seg / K) | 0] += e; });
     var df = 0, dfOwn = 0;
     for (var x = 0; x < N; x++) {
-      value[x] = head[x] + BODY * Math.log2(1 + body[x]);
-      if (topHere[x]) top[x] = 1;
       if (value[x] > 0) df++;
       if (own[x]) dfOwn++;
     }
     // How much the term counts: by how rare the word itself is, or its synonyms if it is absent.
-    var weight = idfOf(N, dfOwn || df);
-    for (var y = 0; y < N; y++) value[y] *= weight;
-    where.forEach(function (v, seg) { where.set(seg, v * weight); });
-    return { value: value, top: top, where: where, df: df, weight: weight };
+    var weight = idfOf(N, dfOwn || df), where = new Map();
+    for (var y = 0; y < N; y++) {
+      if (value[y]) value[y] = weight * saturated(value[y]);
+    }
+    best.forEach(function (e, seg) { where.set(seg, e * weight); });
+    return { value: value, top: top, where: where, headQ: headQ, df: df, weight: weight, pending: pending };
   }
 
   /* A Korean word found nowhere, not even as two words: look for its two-syllable pieces, and
@@ -419,29 +451,34 @@
   function bigramNeedles(P, term) {
     var word = bare(term);
     if (!term.korean || word.length < 3 || word.indexOf(" ") >= 0) return [];
-    var pieces = [], N = P.docs.length, share = new Float64Array(N);
+    var pieces = [], N = P.N, K = P.K, share = new Float64Array(N), lists = [];
     for (var i = 0; i + 2 <= word.length; i++) {
       if (pieces.indexOf(word.slice(i, i + 2)) < 0) pieces.push(word.slice(i, i + 2));
     }
-    pieces.forEach(function (piece) {
-      var list = hits(P, piece, "inside"), docs = {};
-      for (var j = 0; j < list.length; j += 2) docs[P.segDoc[list[j]]] = 1;
+    pieces.forEach(function (piece) { lists.push(hits(P, piece, "inside")); });
+    if (lists.indexOf(null) >= 0) return [];      // fetched for the next round
+    lists.forEach(function (list) {
+      var docs = {};
+      for (var j = 0; j < list.length; j += 2) docs[(list[j] / K) | 0] = 1;
       for (var d in docs) share[d] += 1 / pieces.length;
     });
     // The word's first piece must be there: the others may be a common ending (려면, 하는).
-    var first = hits(P, pieces[0], "inside"), start = new Uint8Array(N), docQ = new Float64Array(N);
-    for (var j = 0; j < first.length; j += 2) start[P.segDoc[first[j]]] = 1;
+    var first = lists[0], start = new Uint8Array(N), docQ = new Float64Array(N);
+    for (var j = 0; j < first.length; j += 2) start[(first[j] / K) | 0] = 1;
     for (var d2 = 0; d2 < N; d2++) if (start[d2] && share[d2] >= 0.5) docQ[d2] = Q_BIGRAM * share[d2];
     return pieces.map(function (piece) { return { text: piece, mode: "inside", q: Q_BIGRAM, docQ: docQ, own: true }; });
   }
 
+  /* The patterns that match a query, best first, from the chunks fetched so far; the chunks it
+   * lacked are left in P.missing. A result is {index, score, all, atTop, section, sectionLabel, doc}. */
   function score(P, query) {
+    P.missing.clear();
     var ts = terms(P, query);
     if (!ts.length) return [];
-    var N = P.docs.length, matches = [], weight = [], active = [];
+    var N = P.N, K = P.K, matches = [], weight = [], active = [];
     ts.forEach(function (t, i) {
       var m = termMatches(P, t.needles);
-      if (!m.df) {
+      if (!m.df && !m.pending) {
         var pieces = bigramNeedles(P, t);
         if (pieces.length) m = termMatches(P, pieces);
       }
@@ -449,12 +486,16 @@
       weight.push(m.weight);
       if (m.df) active.push(i);
     });
+    // Asked for in the same round as the terms, so that their chunks come in the same fetch.
+    var pairs = ts.pairs.map(function (pair) {
+      return termMatches(P, [{ text: pair, mode: "pair", q: 1, own: true }]);
+    });
     if (!active.length) return [];
     var totalWeight = 0;
     active.forEach(function (i) { totalWeight += weight[i]; });
-    // A sentence of four or more words usually carries a word no pattern needs to contain.
+    // Patterns with every term come first; a sentence of four or more words usually carries a word no
+    // pattern needs to contain.
     var needed = active.length >= ALL_SLACK_FROM ? active.length - 1 : active.length;
-    var phrase = ts.phrase;
     var results = [];
     for (var d = 0; d < N; d++) {
       var total = 0, covered = 0, matched = 0, topWeight = 0;
@@ -465,11 +506,10 @@
         if (m.top[d]) topWeight += weight[i];
       }
       if (!matched) continue;
-      var coverage = covered / totalWeight;
-      total *= 0.3 + 0.7 * coverage * coverage;
-      if (phrase && inHead(P, d, phrase)) total *= 1.3;
-      results.push({ doc: P.docs[d], index: d, score: total, all: matched >= needed, matched: matched,
-        atTop: topWeight >= covered / 2, section: null, sectionLabel: null });
+      for (var pr = 0; pr < pairs.length; pr++) total += PAIR_BONUS * pairs[pr].value[d];
+      total += HEAD_BONUS * headCover(P, matches, active, weight, d) / totalWeight;
+      results.push({ index: d, score: total, all: matched >= needed, atTop: topWeight >= covered / 2,
+        section: null, sectionLabel: null, doc: null });
     }
     results.sort(function (x, y) {
       return (y.all - x.all) || (y.score - x.score) || (x.index - y.index);
@@ -478,28 +518,74 @@
     var bySeg = new Map();
     active.forEach(function (i) {
       matches[i].where.forEach(function (v, seg) {
-        if (!matches[i].top[P.segDoc[seg]]) bySeg.set(seg, (bySeg.get(seg) || 0) + v);
+        if (!matches[i].top[(seg / K) | 0]) bySeg.set(seg, (bySeg.get(seg) || 0) + v);
       });
     });
     var best = new Map();
     bySeg.forEach(function (v, seg) {
-      var doc = P.segDoc[seg], b = best.get(doc);
+      var doc = (seg / K) | 0, b = best.get(doc);
       if (!b || v > b.v) best.set(doc, { v: v, seg: seg });
     });
     results.forEach(function (r) {
       var b = best.get(r.index);
       if (r.atTop || !b) return;
-      r.section = P.segAnchor[b.seg];
+      r.section = P.anchor[b.seg % K];
       r.sectionLabel = P.labels[r.section] || null;
     });
     return results;
   }
 
-  function inHead(P, doc, phrase) {
-    for (var s = P.firstSeg[doc]; s < P.segDoc.length && P.segDoc[s] === doc && P.segKind[s] >= 0; s++) {
-      if (P.segText[s].indexOf(phrase) >= 0) return true;
+  /* The best head field's share of the query (by term weight), squared: a title holding one word of
+   * two counts a quarter of one holding both. */
+  function headCover(P, matches, active, weight, d) {
+    var best = 0;
+    for (var k = 0; k < P.head; k++) {
+      var sum = 0;
+      for (var a = 0; a < active.length; a++) sum += weight[active[a]] * (matches[active[a]].headQ.get(d * P.K + k) || 0);
+      if (sum * HEAD_COVER[k] > best) best = sum * HEAD_COVER[k];
     }
-    return false;
+    return best * best;
+  }
+
+  /* Everything a query needs, fetched: the results best first, the first `shown` of them with
+   * their `doc` ({url, title, summary}). */
+  function search(P, query, shown) {
+    function attempt(round) {
+      var results = score(P, query);
+      if (P.missing.size && round < MAX_ROUNDS) {
+        return fetchChunks(P, Array.from(P.missing)).then(function () { return attempt(round + 1); });
+      }
+      return withDocs(P, results, shown);
+    }
+    return attempt(1);
+  }
+
+  function withDocs(P, results, shown) {
+    var top = results.slice(0, shown), wanted = [];
+    top.forEach(function (r) {
+      var c = (r.index / P.displaySize) | 0;
+      if (!P.displays[c] && wanted.indexOf(c) < 0) wanted.push(c);
+    });
+    return Promise.all(wanted.map(function (c) {
+      return P.fetchJson(P.displayFiles[c]).then(function (rows) { P.displays[c] = rows; });
+    })).then(function () {
+      top.forEach(function (r) {
+        var row = P.displays[(r.index / P.displaySize) | 0][r.index % P.displaySize];
+        r.doc = { url: row[0], title: row[1], summary: row[2] };
+      });
+      return results;
+    });
+  }
+
+  /* The index whose meta.json is at `url`; fetchJson(url) gives a promise of the parsed file. */
+  function open(url, fetchJson) {
+    fetchJson = fetchJson || function (u) {
+      return fetch(u).then(function (r) {
+        if (!r.ok) throw new Error(u + ": " + r.status);
+        return r.json();
+      });
+    };
+    return fetchJson(url).then(function (meta) { return prepare(meta, url.replace(/[^\/]*$/, ""), fetchJson); });
   }
 
   /* The link of a result: the pattern, at the section that matched if it was not in the head. */
@@ -514,13 +600,12 @@
     var list = root.querySelector("ul");
     var status = root.querySelector(".patterns-search__status");
     var base = root.getAttribute("data-base");
-    var prepared = null, loading = null, active = -1;
+    var loading = null, active = -1, asked = 0;
 
     function load() {
       if (!loading) {
-        loading = fetch(root.getAttribute("data-index"))
-          .then(function (r) { return r.json(); })
-          .then(function (index) { prepared = prepare(index); return prepared; });
+        loading = open(root.getAttribute("data-index"));
+        loading.catch(function () { loading = null; });   // try again on the next keystroke
       }
       return loading;
     }
@@ -542,7 +627,7 @@
 
     function show(results) {
       list.textContent = "";
-      var top = results.slice(0, 10);
+      var top = results.slice(0, SHOWN);
       top.forEach(function (r, i) {
         // The link itself is the option: an option may not hold another control (ARIA).
         var li = document.createElement("li");
@@ -583,11 +668,14 @@
       active = -1;
     }
 
+    /* Each keystroke asks anew; an answer that comes after a later keystroke's is dropped. */
     function run() {
-      var q = input.value;
+      var q = input.value, mine = ++asked;
       if (!q.trim()) { close(); status.textContent = ""; return; }
-      if (prepared) { show(score(prepared, q)); return; }
-      load().then(function (p) { if (input.value === q) show(score(p, q)); });
+      load()
+        .then(function (P) { return search(P, q, SHOWN); })
+        .then(function (results) { if (mine === asked) show(results); },
+              function () { if (mine === asked) { close(); status.textContent = root.getAttribute("data-failed"); } });
     }
 
     input.addEventListener("focus", load);
@@ -608,7 +696,7 @@
     });
   }
 
-  window.patternsSearch = { prepare: prepare, score: score, terms: terms, stem: stem, target: target,
+  window.patternsSearch = { open: open, search: search, score: score, terms: terms, stem: stem, target: target,
     koreanForms: koreanForms };
   document.querySelectorAll(".patterns-search").forEach(setUp);
 })();
