@@ -10,7 +10,7 @@ from selectolax.lexbor import LexborHTMLParser
 from generator.core import markup
 from generator.core.catalogue import read_catalogue
 from generator.core.model import LANGS
-from generator.core.sanitize import ATTRIBUTES, TAGS, sanitize
+from generator.core.sanitize import ATTRIBUTES, TAGS, VALUES, sanitize
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -44,10 +44,11 @@ def resolve(pattern_id: str, anchor: str) -> tuple[str, str] | None:
     return f"../{pattern_id}/" + (f"#{anchor}" if anchor else ""), f"Title of {pattern_id}"
 
 
-def full_path(text: str) -> str:
+def full_path(text: str, lang: str = "") -> str:
     """What the parser and the sanitiser make of a text, without the plain-prose shortcut."""
     tokens, found = markup._parsed(text.strip("\n"))
-    return markup._rendered(text.strip("\n"), tuple(((m.id, m.anchor), resolve(m.id, m.anchor)) for m in found))
+    links = tuple(((m.id, m.anchor), resolve(m.id, m.anchor)) for m in found)
+    return markup._rendered(text.strip("\n"), links, lang)
 
 
 def elements(html: str) -> list[tuple[str, dict[str, str | None]]]:
@@ -61,8 +62,9 @@ def assert_only_allowed(html: str) -> None:
     for tag, attributes in elements(html):
         assert tag in TAGS, (tag, html)
         for name, value in attributes.items():
-            allowed = ATTRIBUTES.get(tag, set()) | ({"rel"} if tag == "a" else set())
+            allowed = ATTRIBUTES.get(tag, set()) | set(VALUES.get(tag, {}))
             assert name in allowed, (tag, name, html)
+            assert name not in VALUES.get(tag, {}) or value in VALUES[tag][name], (tag, name, value, html)
             if name == "href":
                 assert value and (value.startswith(("https:", "http:", "mailto:", "../", "#"))), html
 
@@ -78,16 +80,32 @@ def _real_prose() -> set[str]:
     return texts
 
 
+@pytest.mark.parametrize("lang", ["", "ko", "en"])
 @pytest.mark.parametrize("text", TRICKY)
-def test_the_plain_prose_shortcut_gives_what_the_parser_gives(text: str) -> None:
-    assert markup.to_html(text, resolve) == full_path(text)
+def test_the_plain_prose_shortcut_gives_what_the_parser_gives(text: str, lang: str) -> None:
+    assert markup.to_html(text, resolve, lang) == full_path(text, lang)
 
 
-def test_every_text_in_the_catalogue_converts_the_same_with_and_without_the_shortcut() -> None:
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_every_text_in_the_catalogue_converts_the_same_with_and_without_the_shortcut(lang: str) -> None:
     texts = _real_prose()
     plain = [t for t in texts if markup.is_plain_prose(t.strip("\n"))]
     assert plain and len(plain) < len(texts)  # both ways are exercised
-    assert [t for t in texts if markup.to_html(t, resolve) != full_path(t)] == []
+    assert [t for t in texts if markup.to_html(t, resolve, lang) != full_path(t, lang)] == []
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    ("Rising의 장에 실린 Marianne Davis 이야기", "ko",
+     '<p><span lang="en">Rising</span>의 장에 실린 <span lang="en">Marianne Davis</span> 이야기</p>'),
+    ('The post\'s first section is headed "고객에게 지기".', "en",
+     '<p>The post\'s first section is headed "<span lang="ko">고객에게 지기</span>".</p>'),
+    ("**GTE** & [AGCS](https://example.com/) 2011", "ko",
+     '<p><strong><span lang="en">GTE</span></strong> &amp; <a href="https://example.com/" rel="noopener noreferrer">'
+     '<span lang="en">AGCS</span></a> 2011</p>'),
+    ("Plain English on an English page.", "en", "<p>Plain English on an English page.</p>"),
+])
+def test_words_in_the_other_language_are_marked_with_it(text: str, lang: str, expected: str) -> None:
+    assert markup.to_html(text, resolve, lang) == expected
 
 
 @pytest.mark.parametrize("text", EVERYTHING)

@@ -1,21 +1,8 @@
-"""Words the generated pages use around the content, in each language, and which language a text is in."""
+"""Words the generated pages use around the content, in each language."""
 
 from __future__ import annotations
 
-import re
-
 from generator.core.model import Lang
-
-_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
-_LATIN = re.compile("[A-Za-z]")
-
-
-def script_lang(text: str) -> Lang | None:
-    """The language a short text (a title, a name) is written in, by its script: Hangul is Korean,
-    Latin letters without Hangul English; None when it has neither (a date, a page number)."""
-    if _HANGUL.search(text):
-        return "ko"
-    return "en" if _LATIN.search(text) else None
 
 LABELS: dict[Lang, dict[str, str]] = {
     "ko": {

@@ -32,6 +32,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from generator.core.sanitize import EXTERNAL_REL, sanitize
+from generator.core.scripts import mark_other_script
 
 Resolve = Callable[[str, str], "tuple[str, str] | None"]
 """(pattern id, anchor or "") -> (href, title) of the mention, or None when it names nothing known."""
@@ -90,9 +91,18 @@ def _render_mention(self: Any, tokens: Sequence[Token], idx: int, options: Any, 
     mention: Mention = tokens[idx].meta["mention"]
     found = env["links"].get((mention.id, mention.anchor))
     if found is None:
-        return html.escape(mention.words or mention.id)
+        return _words(mention.words or mention.id, env)
     href, title = found
-    return f'<a href="{html.escape(href)}">{html.escape(mention.words or title)}</a>'
+    return f'<a href="{html.escape(href)}">{_words(mention.words or title, env)}</a>'
+
+
+def _render_text(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+    return _words(tokens[idx].content, env)
+
+
+def _words(text: str, env: dict[str, Any]) -> str:
+    """Text as HTML; on a page of a known language, runs in the other one's script say so (`scripts`)."""
+    return mark_other_script(text, env["lang"]) if env.get("lang") else html.escape(text, quote=False)
 
 
 def _render_link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
@@ -111,6 +121,7 @@ def make_parser(*, html: bool = False, validate_link: Callable[[str], bool] = li
         md.disable("image")
     md.inline.ruler.before("link", "mention", _mention_rule)
     md.add_render_rule("mention", _render_mention)
+    md.add_render_rule("text", _render_text)
     md.add_render_rule("link_open", _render_link_open)
     return md
 
@@ -151,30 +162,33 @@ def _walk(tokens: Sequence[Token]) -> list[Token]:
 
 
 @functools.lru_cache(maxsize=65536)
-def _rendered(text: str, links: tuple[tuple[tuple[str, str], tuple[str, str] | None], ...]) -> str:
+def _rendered(text: str, links: tuple[tuple[tuple[str, str], tuple[str, str] | None], ...], lang: str) -> str:
     tokens, _ = _parsed(text)
-    return sanitize(_PARSER.renderer.render(tokens, _PARSER.options, {"links": dict(links)})).rstrip("\n")
+    env = {"links": dict(links), "lang": lang}
+    return sanitize(_PARSER.renderer.render(tokens, _PARSER.options, env)).rstrip("\n")
 
 
-def to_html(text: str, resolve: Resolve) -> str:
-    """Block HTML (paragraphs, lists, quotes, code) of one prose text, sanitised."""
+def to_html(text: str, resolve: Resolve, lang: str = "") -> str:
+    """Block HTML (paragraphs, lists, quotes, code) of one prose text, sanitised; with the page's `lang`,
+    words in the other language's script are marked as such."""
     text = text.strip("\n")
     if is_plain_prose(text):
-        return _plain_html(text)
+        return _plain_html(text, lang)
     _, found = _parsed(text)
     links = tuple(((m.id, m.anchor), resolve(m.id, m.anchor)) for m in dict.fromkeys(found))
-    return _rendered(text, links)
+    return _rendered(text, links, lang)
 
 
 @functools.lru_cache(maxsize=65536)
-def _plain_html(text: str) -> str:
+def _plain_html(text: str, lang: str) -> str:
     """What the parser and the sanitiser make of plain prose, without running them."""
-    return "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in _BLANK_LINES.split(text))
+    env = {"lang": lang}
+    return "\n".join(f"<p>{_words(p, env)}</p>" for p in _BLANK_LINES.split(text))
 
 
-def to_inline_html(text: str, resolve: Resolve) -> str:
+def to_inline_html(text: str, resolve: Resolve, lang: str = "") -> str:
     """HTML to sit inside a sentence or a list item: a lone paragraph loses its <p>."""
-    html_text = to_html(text, resolve)
+    html_text = to_html(text, resolve, lang)
     if html_text.startswith("<p>") and html_text.endswith("</p>") and html_text.count("<p>") == 1:
         return html_text[3:-4]
     return html_text

@@ -22,10 +22,11 @@ import jinja2
 import markupsafe
 
 from generator.core.citations import citation_place, format_pages
-from generator.core.i18n import LABELS, script_lang
+from generator.core.i18n import LABELS
 from generator.core.markup import Resolve, mentions, to_html, to_inline_html
 from generator.core.model import LANGS, Addition, Catalogue, CitedAt, Citation, Lang, Pattern, Source, Text
 from generator.core.pattern_map import render_map_svg
+from generator.core.scripts import mark_other_script
 
 TEMPLATES = Path(__file__).parent / "templates"
 SECTIONS = ("problem", "context", "forces", "solution", "resulting_context", "rationale", "known_uses")
@@ -143,8 +144,7 @@ class Renderer:
                                 tag_slug=tag_slug, slug=heading_slug, pattern_url=self._pattern_url,
                                 page_url=self._page_url, site_url=self._site_url, minutes=self._minutes,
                                 short_solution=self._short_solution, citation=self._citation, pages=self._pages,
-                                source_lang=self._source_lang, fill=_fill, addition_source=self._addition_source,
-                                own_lang=self._own_lang)
+                                other_script=self._other_script, fill=_fill, addition_source=self._addition_source)
         self.env.globals.update(catalogue=catalogue, neighbours=self._neighbours, heading=self._heading,
                                 tag_groups=self._tag_groups, cited_groups=self._cited_groups)
 
@@ -285,20 +285,34 @@ class Renderer:
 
     @jinja2.pass_context
     def _citation(self, ctx: jinja2.runtime.Context, citation: Citation) -> markupsafe.Markup:
-        """A citation in a sentence: the source's title, linked to its entry under Sources, then where in it."""
+        """A citation in a sentence: the source's short name, linked to its entry under Sources, then where in it."""
         source = citation.source
-        name = self._source_lang(ctx, source.title or source.container or LABELS[ctx["lang"]]["title_unknown"],
-                                 source if source.title or source.container else None)
-        link = markupsafe.Markup('<a href="#source-{}">{}</a>').format(source.key, name)
+        link = markupsafe.Markup('<a href="#source-{}">{}</a>').format(source.key, self._short_name(ctx, source))
         place = citation_place(citation, ctx["lang"])
         return link + markupsafe.Markup(", ") + place if place else link
 
+    def _short_name(self, ctx: jinja2.runtime.Context, source: Source) -> markupsafe.Markup:
+        """How a citation names a source, never the same for two sources: its title (with where and when it
+        appeared, if another source has that title), else its author or container with "title unknown"."""
+        labels, mark = LABELS[ctx["lang"]], functools.partial(self._other_script, ctx)
+        kind = labels[f"kind_{source.kind}"]
+        if source.title:
+            if sum(other.title == source.title for other in self.catalogue.sources) < 2:
+                return mark(source.title)
+            detail = [mark(source.container) if source.container else markupsafe.escape(kind)]
+            detail += [markupsafe.escape(source.date[:4])] if source.date else []
+            return mark(source.title) + markupsafe.Markup(" (") + markupsafe.Markup(", ").join(detail) + \
+                markupsafe.Markup(")")
+        unknown = markupsafe.escape(f"{kind}, {labels['title_unknown']}")
+        who = source.author or source.container
+        return mark(who) + markupsafe.Markup(" (") + unknown + markupsafe.Markup(")") if who else \
+            markupsafe.Markup("(") + unknown + markupsafe.Markup(")")
+
     @jinja2.pass_context
-    def _source_lang(self, ctx: jinja2.runtime.Context, words: str, source: Source | None) -> markupsafe.Markup:
-        """A source's own words (a name, a title), marked with the source's language where it differs."""
-        if source is None or source.lang == ctx["lang"]:
-            return markupsafe.escape(words)
-        return markupsafe.Markup('<span lang="{}">{}</span>').format(source.lang, words)
+    def _other_script(self, ctx: jinja2.runtime.Context, words: str) -> markupsafe.Markup:
+        """A source's own words (a name, a title, an address), each run in the other language's script
+        marked as such: Khori(高麗) on a Korean page, a Korean title on an English one."""
+        return markupsafe.Markup(mark_other_script(words, ctx["lang"]))
 
     @jinja2.pass_context
     def _addition_source(self, ctx: jinja2.runtime.Context, addition: Addition) -> markupsafe.Markup:
@@ -322,15 +336,6 @@ class Renderer:
         return format_pages(pages, ctx["lang"])
 
     @jinja2.pass_context
-    def _own_lang(self, ctx: jinja2.runtime.Context, value: str) -> markupsafe.Markup:
-        """A plain string (a source's title, an author) marked with its language when it is not the page's,
-        so a screen reader reads a Korean title on an English page in Korean, and the other way round."""
-        lang = script_lang(value)
-        if lang is None or lang == ctx["lang"]:
-            return markupsafe.escape(value)
-        return markupsafe.Markup('<span lang="{}">{}</span>').format(lang, value)
-
-    @jinja2.pass_context
     def _t(self, ctx: jinja2.runtime.Context, value: Text) -> str:
         return value(ctx["lang"])
 
@@ -343,14 +348,14 @@ class Renderer:
         return self._prose(ctx, value(ctx["lang"]), to_inline_html)
 
     def _prose(self, ctx: jinja2.runtime.Context, text: str,
-               convert: Callable[[str, Resolve], str]) -> markupsafe.Markup:
+               convert: Callable[[str, Resolve, str], str]) -> markupsafe.Markup:
         """Pattern prose as sanitised HTML, its mentions linked from this page in its language."""
         def resolve(pattern_id: str, section: str) -> tuple[str, str] | None:
             if pattern_id not in self.catalogue:
                 return None
             fragment = f"#{section}" if section and _ANCHOR.fullmatch(section) else ""  # validated: an anchor only
             return self._pattern_url(ctx, pattern_id) + fragment, self.catalogue[pattern_id].title(ctx["lang"])
-        return markupsafe.Markup(convert(text, resolve))
+        return markupsafe.Markup(convert(text, resolve, ctx["lang"]))
 
     @jinja2.pass_context
     def _link(self, ctx: jinja2.runtime.Context, pattern_id: str) -> markupsafe.Markup:

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import nh3
 
-TAGS = frozenset({"p", "br", "em", "strong", "code", "pre", "a", "ul", "ol", "li", "blockquote", "hr"})
-ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
-URL_SCHEMES = frozenset({"http", "https", "mailto"})
 EXTERNAL_REL = "noopener noreferrer"
+
+TAGS = frozenset({"p", "br", "em", "strong", "code", "pre", "a", "ul", "ol", "li", "blockquote", "hr", "span"})
+ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+# span lang="ko"/"en": words in the other language's script (generator/core/scripts.py), and nothing else.
+VALUES = {"a": {"rel": {EXTERNAL_REL}}, "span": {"lang": {"ko", "en"}}}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
 _BROWSER_DROPS = {ord(c): None for c in "\t\n\r"}  # a browser removes these from anywhere in a URL
@@ -30,8 +33,10 @@ def _relative_url(url: str) -> str | None:
 
 
 # rel="noopener noreferrer" is what the parser puts on links to other sites, and the only rel kept.
-_CLEANER = nh3.Cleaner(tags=set(TAGS), attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
-                       tag_attribute_values={"a": {"rel": {EXTERNAL_REL}}}, url_schemes=set(URL_SCHEMES),
+# "*": no attribute on every element (ammonia would otherwise allow lang and title anywhere).
+_CLEANER = nh3.Cleaner(tags=set(TAGS),
+                       attributes={"*": set(), **{tag: set(names) for tag, names in ATTRIBUTES.items()}},
+                       tag_attribute_values=VALUES, url_schemes=set(URL_SCHEMES),
                        url_relative=_relative_url, strip_comments=True, link_rel=None)
 
 
