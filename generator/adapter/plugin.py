@@ -15,6 +15,7 @@ from mkdocs.structure.toc import TableOfContents, get_toc
 
 from generator.core.catalogue import FileCache, read_catalogue
 from generator.adapter.config import PatternsConfig
+from generator.core.drift import find_drift, stale_sections
 from generator.core.history import last_changed
 from generator.core.model import Catalogue
 from generator.core.output import PARALLEL_FROM, render_site
@@ -45,6 +46,7 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         self.page_memo: PageMemo | None = None
         self.output_cache: OutputCache | None = None
         self.nav: Navigation | None = None
+        self.stale: dict[str, frozenset[tuple[str, str]]] = {}  # translations that may be behind, per pattern
         self.written: dict[str, GeneratedPage] = {}  # pages whose HTML the generator wrote, by src_uri
         self.command: str | None = None
 
@@ -73,6 +75,8 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
             raise PluginError(f"{errors} problem(s) in pattern files; nothing was built. "
                               "Fix them, or run `patterns validate` to see them again.")
         self.catalogue = reading.catalogue
+        # Shown as notes on the pages rather than logged: a strict build must not fail on it.
+        self.stale = stale_sections(find_drift(reading.patterns, Path(self.config.patterns_dir)))
         # Our templates go after a project's custom_dir, before Material's own.
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
         return config
@@ -88,7 +92,7 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
                             template_cache=self.template_cache,
                             permalink="¶" if permalink is True else (permalink or None),
                             permalink_title=toc.get("permalink_title", "Permanent link"),
-                            memo=self.page_memo)
+                            memo=self.page_memo, stale=self.stale)
         if self.page_memo:
             self.page_memo.next_rendering()
         site_dir = Path(config.site_dir).resolve()
