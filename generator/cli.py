@@ -1,4 +1,4 @@
-"""`patterns` command line: validate pattern files and start new ones."""
+"""`patterns` command line: validate pattern files, start new ones, confirm translations."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pathlib import Path
 from generator.core.catalogue import read_catalogue
 from generator.core.characters import printable
 from generator.core.findings import Finding, PatternError, errors_in
+from generator.core.loader import load_document, load_text
 from generator.core.validate import RESERVED_IDS, pattern_schema, reserved_reason
 
 
@@ -32,10 +33,47 @@ def main(argv: Sequence[str] | None = None) -> int:
     start.add_argument("--title-ko", required=True, help="Korean title")
     start.add_argument("--title-en", required=True, help="English title")
     start.add_argument("--dir", type=Path, default=Path("patterns"), help="the patterns folder")
+    agree = commands.add_parser("confirm", help="record that both languages of text fields say the same")
+    agree.add_argument("file", type=Path, help="the pattern file, e.g. patterns/build-trust.yaml")
+    agree.add_argument("fields", nargs="+", help="field paths as `patterns validate` names them, e.g. solution "
+                                                 "forces[2] known_uses[1].summary")
     args = parser.parse_args(argv)
     if args.command == "new":
         return new(args.dir, args.id, args.title_ko, args.title_en)
+    if args.command == "confirm":
+        return confirm(args.file, args.fields)
     return validate(args.dir, args.paths, args.format, args.retros)
+
+
+def confirm(path: Path, fields: Sequence[str]) -> int:
+    """Write `translations_checked` entries for `fields` into the file, changing nothing else in it."""
+    from generator.core.drift import confirmed_text  # only this command needs it
+
+    try:
+        doc = load_document(path, path.as_posix())
+        raw = path.read_bytes()
+    except (PatternError, OSError) as e:
+        print(str(e) if isinstance(e, PatternError) else f"{path}: cannot read the file: {e}", file=sys.stderr)
+        return 1
+    if not isinstance(doc.data, dict):
+        print(f"{path}: expected a pattern file", file=sys.stderr)
+        return 1
+    bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
+    try:
+        text = confirmed_text(raw[len(bom):].decode("utf-8"), doc, list(fields))
+    except ValueError as e:
+        print(f"patterns confirm: {path}: {e}", file=sys.stderr)
+        return 1
+    written = load_text(text, path, path.as_posix()).data
+    entries = written.pop("translations_checked")
+    if written != {k: v for k, v in doc.data.items() if k != "translations_checked"}:  # pragma: no cover - a guard
+        print(f"patterns confirm: {path}: could not add the entries without changing something else; "
+              "nothing was written", file=sys.stderr)
+        return 1
+    path.write_bytes(bom + text.encode("utf-8"))
+    for name in fields:
+        print(f"confirmed {name} in {path} ({entries[name]})")
+    return 0
 
 
 def new(directory: Path, pattern_id: str, title_ko: str, title_en: str) -> int:
@@ -128,7 +166,10 @@ def validate(directory: Path, paths: Sequence[Path], style: str, retros: Path | 
         print(f"{printable(str(p))}: no such file", file=sys.stderr)
     reading = read_catalogue(directory, root, Path(os.path.abspath(retros)) if retros and retros.is_dir() else None,
                              parallel=True)  # this command runs no other threads, so it may fork
-    shown = [f for f in reading.findings if not wanted or f.path in wanted]
+    from generator.core.drift import drift_findings, find_drift
+
+    findings = sorted(reading.findings + drift_findings(find_drift(reading.patterns, directory.resolve())))
+    shown = [f for f in findings if not wanted or f.path in wanted]
     for finding in shown:
         print(_github(finding) if style == "github" else str(finding))
     errors, warnings = len(errors_in(shown)), len(shown) - len(errors_in(shown))

@@ -77,6 +77,18 @@ def test_new_writes_a_scaffold_once_and_never_overwrites(patterns_dir: Path, cap
     assert "Traceback" not in out
 
 
+def test_the_scaffold_validates_once_filled_in(patterns_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new", "clarify-service-levels", "--title-ko", "서비스 수준을 먼저 밝혀라",
+                 "--title-en", "Clarify Service Levels Up Front"]) == 0
+    created = patterns_dir / "clarify-service-levels.yaml"
+    text = created.read_text(encoding="utf-8")
+    filled = text.replace('{source: ""}', "{source: test-book}").replace('""', '"채운 글 · filled in"')
+    created.write_text(filled, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["validate"]) == 0
+    assert capsys.readouterr().out == ""  # no error and no warning
+
+
 @pytest.mark.parametrize(("bad_id", "rule"), [("Bad_Id", "not a valid id"), ("index", "is reserved"),
                                                ("../escape", "not a valid id"), ("고객", "not a valid id"),
                                                ("bibliography", "is the bibliography, not a pattern"),

@@ -21,6 +21,8 @@ def test_pull_requests_validate_build_and_test() -> None:
     jobs = workflow["jobs"]
     assert set(jobs) == {"validate", "build", "test"}
     assert "patterns validate --format github" in steps_of(jobs["validate"])
+    # The drift warnings need the history of the pattern files.
+    assert jobs["validate"]["steps"][0]["with"]["fetch-depth"] == 0
     assert "properdocs build --strict -f mkdocs.yml" in steps_of(jobs["build"])
     assert "make test" in steps_of(jobs["test"])
 

@@ -26,6 +26,7 @@ from generator.adapter.publish import Publication, PublishError, disk_problem
 from generator.adapter.serve_cache import OutputCache, PageCache, TemplateCache
 from generator.adapter.site_address import AddressError, site_address
 from generator.core.catalogue import FileCache, read_catalogue
+from generator.core.drift import find_drift, stale_sections
 from generator.core.findings import Finding, errors_in
 from generator.core.findings_page import render_findings_page
 from generator.core.history import last_changed
@@ -61,6 +62,7 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         self.nav: Navigation | None = None
         self.env: jinja2.Environment | None = None
         self.files: Files | None = None
+        self.stale: dict[str, frozenset[tuple[str, str]]] = {}  # translations that may be behind, per pattern
         self.written: dict[str, GeneratedPage] = {}  # pages whose HTML the generator wrote, by src_uri
         self.command: str | None = None
         self.publishing: _Publishing | None = None  # this build's fresh folder, until it is swapped in
@@ -120,6 +122,8 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
             raise PluginError(f"{len(errors)} problem(s) in pattern files; nothing was built. "
                               "Fix them, or run `patterns validate` to see them again.")
         self.catalogue = reading.catalogue
+        # Shown as notes on the pages rather than logged: a strict build must not fail on it.
+        self.stale = stale_sections(find_drift(reading.patterns, Path(self.config.patterns_dir)))
         # Our templates go after a project's custom_dir, before Material's own.
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
         return config
@@ -138,7 +142,7 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
                             changed=last_changed(Path(self.config.patterns_dir)),
                             template_cache=self.template_cache,
                             permalink="¶" if permalink is True else (permalink or None),
-                            memo=self.page_memo)
+                            memo=self.page_memo, stale=self.stale)
         if self.page_memo:
             self.page_memo.next_rendering()
         site_dir = Path(config.site_dir).resolve()

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from generator.core.bibliography import BIBLIOGRAPHY_FILE, check_bibliography
 from generator.core.citations import check_citations
+from generator.core.drift import check_confirmations
 from generator.core.findings import Finding, PatternError, errors_in
 from generator.core.fork import map_in_two
 from generator.core.loader import Document, load_directory, load_document, pattern_files, possible_ids
@@ -60,7 +61,7 @@ class FileCache:
     def __init__(self) -> None:
         self._files: dict[Path, tuple[tuple[int, int, dt.date, str], FileReading]] = {}
 
-    def read(self, path: Path, display: str, today: dt.date, check: Check = check_document) -> FileReading:
+    def read(self, path: Path, display: str, today: dt.date, check: Check | None = None) -> FileReading:
         try:
             stat = path.stat()
         except OSError:
@@ -127,10 +128,15 @@ def _read_bibliography(path: Path, root: Path, today: dt.date, needed: bool,
     return _read_and_check(path, display, today, check_bibliography)
 
 
-def _read_and_check(path: Path, display: str, today: dt.date, check: Check = check_document) -> FileReading:
+def _read_and_check(path: Path, display: str, today: dt.date, check: Check | None = None) -> FileReading:
     """One file read and checked on its own: its document (if it could be read) and its findings."""
     try:
         doc = load_document(path, display)
     except PatternError as e:
         return None, e.findings
-    return doc, check(doc, today)
+    return doc, (check or _check_pattern)(doc, today)
+
+
+def _check_pattern(doc: Document, today: dt.date) -> list[Finding]:
+    """A pattern file's own findings, its translation confirmations included."""
+    return check_document(doc, today) + check_confirmations(doc)

@@ -118,6 +118,7 @@ class Pattern:
     see_also: tuple[str, ...] = ()
     tags: tuple[Text, ...] = ()
     former_ids: tuple[str, ...] = ()
+    translations_checked: tuple[tuple[str, str], ...] = ()  # field -> fingerprint of both texts when checked
 
     def additions_in(self, section: str) -> tuple[Addition, ...]:
         """The additions to one section (`solution`, `forces` …), in file order."""
@@ -161,6 +162,7 @@ def pattern_from(doc: Document, sources: dict[str, Source]) -> Pattern:
         status=d.get("status", "established"), origin=origin, aliases=texts("aliases"), note=Text.of(d.get("note")),
         additions=additions, builds_on=tuple(d.get("builds_on", [])), see_also=tuple(d.get("see_also", [])),
         tags=texts("tags"), former_ids=tuple(d.get("former_ids", [])),
+        translations_checked=tuple(sorted((d.get("translations_checked") or {}).items())),
     )
 
 

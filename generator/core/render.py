@@ -121,8 +121,10 @@ class Renderer:
 
     def __init__(self, catalogue: Catalogue, template_dirs: Sequence[Path] = (), directory_urls: bool = True,
                  changed: dict[str, str] | None = None, template_cache: jinja2.BytecodeCache | None = None,
-                 permalink: str | None = "#", memo: PageMemo | None = None) -> None:
+                 permalink: str | None = "#", memo: PageMemo | None = None,
+                 stale: dict[str, frozenset[tuple[str, str]]] | None = None) -> None:
         self.catalogue = catalogue
+        self.stale = stale or {}  # pattern id -> (language, section anchor) whose translation may be behind
         self.memo = memo
         self.directory_urls = directory_urls
         self.changed = changed or {}
@@ -183,16 +185,17 @@ class Renderer:
 
     def pattern_page(self, pattern: Pattern, lang: Lang) -> GeneratedPage:
         changed = self.changed.get(pattern.path.rsplit("/", 1)[-1])
+        stale = frozenset(at for language, at in self.stale.get(pattern.id, ()) if language == lang)
 
         def render() -> GeneratedPage:
             meta = {"title": pattern.title(lang), "description": pattern.summary(lang), "pattern": pattern.id}
             page = self._page("pattern.html.j2", pattern_page_path(pattern.id, lang), lang, meta, p=pattern,
-                              changed=changed)
+                              changed=changed, stale=stale)
             return GeneratedPage(page.path, page.content, pattern.path, page.html, page.headings, page.meta)
 
         if self.memo is None:
             return render()
-        return self.memo.get((self._pattern_page_inputs(pattern), lang, changed, self._settings), render)
+        return self.memo.get((self._pattern_page_inputs(pattern), lang, changed, stale, self._settings), render)
 
     def _pattern_page_inputs(self, pattern: Pattern) -> tuple[object, ...]:
         """Everything of the catalogue a pattern's page shows: the pattern, its place in the reading path,

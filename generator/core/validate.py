@@ -261,6 +261,8 @@ _PATTERN_NAMES = {
     "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "an ISO 8601 date (YYYY-MM-DD)",
     r"^https?://[^\s]+$": "an http:// or https:// address",
     "^[0-9]{1,5}([–-][0-9]{1,5})?$": "a page or a range of pages, like \"604\" or \"597–599\" (no \"p.\")",
+    "^[0-9a-f]{8}$": "the 8 hex digits `patterns confirm` writes",
+    r"^[a-z_]+(\[[0-9]+\])?(\.[a-z_]+(\[[0-9]+\])?)*$": "a field path like solution, forces[2] or known_uses[1].summary",
 }
 
 
