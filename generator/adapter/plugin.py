@@ -11,16 +11,18 @@ import jinja2
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
-from mkdocs.structure.toc import TableOfContents, get_toc
 
-from generator.core.catalogue import FileCache, read_catalogue
+from generator.adapter import engine
 from generator.adapter.config import PatternsConfig
+from generator.adapter.preview import Outputs, Preview
+from generator.adapter.serve_cache import OutputCache, PageCache, TemplateCache
+from generator.core.catalogue import FileCache, Reading, read_catalogue
 from generator.core.history import last_changed
 from generator.core.model import Catalogue
 from generator.core.output import PARALLEL_FROM, render_site
-from generator.core.render import TEMPLATES, GeneratedPage, Heading, PageMemo, Renderer, data_path
+from generator.core.render import TEMPLATES, GeneratedPage, Renderer, data_path
 from generator.core.search import search_index_path
-from generator.adapter.serve_cache import OutputCache, PageCache, TemplateCache
+from generator.core.tracking import OutputMemo
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -42,9 +44,11 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         self.page_cache: PageCache | None = None
         self.template_cache: TemplateCache | None = None
         self.file_cache: FileCache | None = None
-        self.page_memo: PageMemo | None = None
+        self.output_memo: OutputMemo | None = None
         self.output_cache: OutputCache | None = None
+        self.preview: Preview | None = None
         self.nav: Navigation | None = None
+        self.outputs: Outputs = {}  # everything the generator made in this build, by path in docs
         self.written: dict[str, GeneratedPage] = {}  # pages whose HTML the generator wrote, by src_uri
         self.command: str | None = None
 
@@ -56,16 +60,17 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         self.page_cache = PageCache() if serving else None
         self.template_cache = TemplateCache() if serving else None
         self.file_cache = FileCache() if serving else None
-        self.page_memo = PageMemo() if serving else None
+        self.output_memo = OutputMemo() if serving else None
         self.output_cache = OutputCache() if serving else None
+        self.preview = Preview(self) if serving else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # Validation happens here, before MkDocs cleans site_dir, so a failed build leaves
         # the previous site untouched.
-        root = _project_root(config)
-        retros = Path(self.config.retros_dir)
-        reading = read_catalogue(Path(self.config.patterns_dir), root, retros if retros.is_dir() else None,
-                                 parallel=self.command in FORK_SAFE_COMMANDS, cache=self.file_cache)
+        if self.preview:
+            self.preview.starting(config)
+        self.outputs, self.written = {}, {}
+        reading = self._read(config)
         for finding in reading.findings:
             (log.error if finding.severity == "error" else log.warning)(str(finding))
         if reading.catalogue is None:
@@ -80,6 +85,28 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.catalogue is not None
         root = _project_root(config)
+        site_dir = Path(config.site_dir).resolve()
+        for path, output in self._generate(config).items():
+            page = output if isinstance(output, GeneratedPage) else None
+            file = File.generated(config, path, content=page.content if page else output)
+            # Ids are validated, so this cannot fire; it is the last line of defence for the site folder.
+            if not Path(file.abs_dest_path).resolve().is_relative_to(site_dir):
+                raise PluginError(f"refusing to write {path} outside the site folder {site_dir}")
+            if page and page.edit_path:
+                file.edit_uri = Path(os.path.relpath(root / page.edit_path, config.docs_dir)).as_posix()
+            files.append(file)
+        return files
+
+    def _read(self, config: MkDocsConfig) -> Reading:
+        """The pattern files (and retrospectives) read and checked."""
+        retros = Path(self.config.retros_dir)
+        return read_catalogue(Path(self.config.patterns_dir), _project_root(config),
+                              retros if retros.is_dir() else None,
+                              parallel=self.command in FORK_SAFE_COMMANDS, cache=self.file_cache)
+
+    def _generate(self, config: MkDocsConfig) -> Outputs:
+        """Every page and file the generator makes of the catalogue, by path in docs."""
+        assert self.catalogue is not None
         toc = config.mdx_configs.get("toc", {})
         permalink = toc.get("permalink", False)
         renderer = Renderer(self.catalogue, [Path(self.config.templates_dir)] if self.config.templates_dir else [],
@@ -88,26 +115,41 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
                             template_cache=self.template_cache,
                             permalink="¶" if permalink is True else (permalink or None),
                             permalink_title=toc.get("permalink_title", "Permanent link"),
-                            memo=self.page_memo)
-        if self.page_memo:
-            self.page_memo.next_rendering()
-        site_dir = Path(config.site_dir).resolve()
-        self.written = {}
+                            memo=self.output_memo)
         parallel = self.command in FORK_SAFE_COMMANDS and len(self.catalogue.patterns) >= PARALLEL_FROM
+        outputs: Outputs = {}
         for output in render_site(renderer, parallel):
-            for page in output.pages:
-                file = File.generated(config, page.path, content=page.content)
-                # Ids are validated, so this cannot fire; it is the last line of defence for the site folder.
-                if not Path(file.abs_dest_path).resolve().is_relative_to(site_dir):
-                    raise PluginError(f"refusing to write {page.path} outside the site folder {site_dir}")
-                if page.edit_path:
-                    file.edit_uri = Path(os.path.relpath(root / page.edit_path, config.docs_dir)).as_posix()
-                files.append(file)
-                if page.html is not None:
-                    self.written[file.src_uri] = page
-            files.append(File.generated(config, search_index_path(output.lang), content=output.search_index))
-            files.append(File.generated(config, data_path(output.lang), content=output.data))
-        return files
+            outputs.update((page.path, page) for page in output.pages)
+            outputs[search_index_path(output.lang)] = output.search_index
+            outputs[data_path(output.lang)] = output.data
+        self.outputs = outputs
+        self.written = {path: page for path, page in outputs.items()
+                        if isinstance(page, GeneratedPage) and page.html is not None}
+        return outputs
+
+    def generate_again(self, config: MkDocsConfig) -> Outputs | None:
+        """For a partial rebuild of the preview: the catalogue read again and rendered; None if it has errors."""
+        reading = self._read(config)
+        if reading.catalogue is None:
+            return None
+        for finding in reading.findings:
+            log.warning(str(finding))
+        self.catalogue = reading.catalogue
+        return self._generate(config)
+
+    def before_partial_rebuild(self, pages: list[tuple[Page, GeneratedPage]], nav: Navigation,
+                               config: MkDocsConfig) -> None:
+        if self.output_cache:
+            self.output_cache.update(pages, nav, config)
+
+    def template_dirs(self) -> list[Path]:
+        """Folders of the generator's own templates, the project's overrides first."""
+        return [*([Path(self.config.templates_dir)] if self.config.templates_dir else []), TEMPLATES, THEME]
+
+    def shortcuts(self, config: MkDocsConfig) -> bool:
+        """Whether this build may take the engine shortcuts (see `engine`): on a tested engine, and only
+        when no other plugin could see a page (its Markdown, its context) differently because of them."""
+        return list(config.plugins) == ["patterns"] and engine.fast_paths()
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         if self.page_cache:
@@ -121,24 +163,28 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         if self.template_cache:
             env.bytecode_cache = self.template_cache
         env.globals["patterns_nav_cache"] = _FragmentCache()  # one per build; see theme/partials/nav.html
-        pages = [file.page for file in files.documentation_pages() if file.page]
-        if self.output_cache and self.nav:
-            self.output_cache.plan(pages, self.nav, config)
+        if self.output_cache and self.nav and self.shortcuts(config):
+            generated = [(file.page, self.written[file.src_uri]) for file in files.documentation_pages()
+                         if file.page and file.src_uri in self.written]
+            self.output_cache.plan(generated, self.nav, config)
+        if self.preview and self.nav and self.outputs:
+            self.preview.built(config, files, self.nav, env, self.outputs)
         return env
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if page.file.src_uri in self.written:
-            return ""  # the generator wrote this page's HTML; on_page_content hands it over
-        if self.page_cache and self.page_cache.skip_conversion(markdown, page, config, files):
+        written = self.written.get(page.file.src_uri)
+        if written is not None and written.html is not None:
+            # The generator wrote this page's HTML; on_page_content hands it over.
+            return engine.markdown_for_generated(page, written.html, self.shortcuts(config))
+        if self.page_cache and self.shortcuts(config) and self.page_cache.skip_conversion(markdown, page, config,
+                                                                                         files):
             return ""  # nothing to convert; on_page_content puts the known HTML back
         return markdown
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         written = self.written.get(page.file.src_uri)
         if written is not None and written.html is not None:
-            page.toc = _table_of_contents(written.headings)
-            page.present_anchor_ids = {heading.id for heading in written.headings}
-            return written.html
+            return engine.hand_over(page, written.html, written.headings, self.shortcuts(config))
         return self.page_cache.content(html, page, files) if self.page_cache else html
 
     @event_priority(100)  # first, so the output kept is the template's own
@@ -155,6 +201,8 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
             log.debug(f"{self.output_cache.replayed} unchanged page(s) given again without rendering")
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: object) -> LiveReloadServer:
+        if self.preview and engine.fast_paths():
+            self.preview.attach(server)
         server.watch(self.config.patterns_dir)
         if Path(self.config.retros_dir).is_dir():
             server.watch(self.config.retros_dir)
@@ -180,16 +228,3 @@ class _FragmentCache:
         if key not in self._rendered:
             self._rendered[key] = render()
         return self._rendered[key]
-
-
-def _table_of_contents(headings: tuple[Heading, ...]) -> TableOfContents:
-    """MkDocs' table of contents from a flat list of headings, nested by level as Markdown's `toc` nests them."""
-    tokens: list[dict] = []
-    open_levels: list[tuple[int, list[dict]]] = [(0, tokens)]
-    for heading in headings:
-        token = {"level": heading.level, "id": heading.id, "name": heading.title, "children": []}
-        while open_levels[-1][0] >= heading.level:
-            open_levels.pop()
-        open_levels[-1][1].append(token)
-        open_levels.append((heading.level, token["children"]))
-    return get_toc(tokens)  # type: ignore[arg-type]

@@ -29,8 +29,8 @@ class LanguageOutput:
 
 
 def render_language(renderer: Renderer, lang: Lang) -> LanguageOutput:
-    return LanguageOutput(lang, renderer.pages(lang), build_search_index(renderer.catalogue, lang),
-                          renderer.pattern_data(lang))
+    search_index = renderer.tracked(("search", lang), lambda: build_search_index(renderer.catalogue, lang))
+    return LanguageOutput(lang, renderer.pages(lang), search_index, renderer.pattern_data(lang))
 
 
 def render_site(renderer: Renderer, parallel: bool = False) -> list[LanguageOutput]:
