@@ -1,14 +1,20 @@
-"""Rendering the second language in a forked process gives exactly what rendering here gives."""
+"""Rendering the second language in a forked process gives exactly what rendering here gives; so does a memo."""
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.pages import Page
 
-from generator.core import output
+from generator.core import fork, output
 from generator.core.catalogue import read_catalogue
 from generator.core.model import LANGS, Pattern, Retro, build_catalogue
 from generator.core.render import Renderer
@@ -107,3 +113,76 @@ def test_an_output_memo_renders_what_a_fresh_renderer_renders_after_every_kind_o
             assert len(made) > 6, (step, made)
         else:
             assert sorted(made, key=str) == sorted(expected, key=str), step
+
+
+class Numbering(BasePlugin):
+    """A third-party-style plugin that keeps state from page to page: it numbers pages as it sees them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen = 0
+
+    def on_page_content(self, html: str, page: Page, config: object, files: object) -> str:
+        self.seen += 1
+        return f"{html}\n<p>page {self.seen}: {page.file.src_uri}</p>"
+
+
+@pytest.fixture
+def forks(forking: None, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Builds of the two-pattern test site fork as a large catalogue's would; the list counts the forks."""
+    monkeypatch.setattr("generator.adapter.plugin.PARALLEL_FROM", 1)
+    started: list[int] = []
+
+    class Counted(fork.Forked):  # type: ignore[type-arg]
+        def __init__(self, *args: object) -> None:
+            started.append(1)
+            super().__init__(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fork, "Forked", Counted)
+    return started
+
+
+def build_test_site(project: Path, site: Path, parallel: bool, plugin: BasePlugin | None = None,
+                    strict: bool = True) -> dict[str, bytes]:
+    config_file = project / "mkdocs.yml"
+    text = re.sub(r"(?m)^  - patterns.*$", "  - patterns" if parallel else "  - patterns: {parallel: false}",
+                  config_file.read_text(encoding="utf-8"))
+    config_file.write_text(text, encoding="utf-8")
+    config = load_config(str(config_file), site_dir=str(site), strict=strict)
+    if plugin:
+        config.plugins["numbering"] = plugin  # listed after ours, as a third-party plugin would be
+    config.plugins.on_startup(command="build", dirty=False)  # as `properdocs build` starts it
+    build(config)
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_forked_and_serial_builds_are_byte_identical_with_and_without_a_stateful_plugin(
+        mini_project: Path, tmp_path: Path, forks: list[int]) -> None:
+    for name, plugin in (("plain", lambda: None), ("numbered", Numbering)):
+        forks.clear()
+        forked = build_test_site(mini_project, tmp_path / f"{name}-forked", True, plugin())
+        assert forks == [1], name  # the English half was rendered in a second process
+        serial = build_test_site(mini_project, tmp_path / f"{name}-serial", False, plugin())
+        assert forks == [1], name  # `parallel: false` kept the second build in one process
+        assert len(forked) > 20 and forked.keys() == serial.keys()
+        for path, content in forked.items():
+            assert serial[path] == content, (name, path)
+    assert b"<p>page " in forked["en/patterns/first-contact/index.html"]  # the plugin did number the pages
+
+
+def test_a_warning_in_the_second_process_fails_a_strict_build(mini_project: Path, tmp_path: Path, forks: list[int],
+                                                              monkeypatch: pytest.MonkeyPatch,
+                                                              caplog: pytest.LogCaptureFixture) -> None:
+    parent, original = os.getpid(), output.render_language
+
+    def warns_there(r: Renderer, lang: str) -> output.LanguageOutput:
+        if os.getpid() != parent:
+            get_plugin_logger("generator.test").warning(f"a warning while rendering {lang}")
+        return original(r, lang)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(output, "render_language", warns_there)
+    with pytest.raises(Abort, match="1 warnings in strict mode"):
+        build_test_site(mini_project, tmp_path / "strict", True)
+    assert forks == [1]
+    assert [r.getMessage() for r in caplog.records if "a warning while" in r.getMessage()] == \
+        ["generator: a warning while rendering en"]

@@ -102,7 +102,7 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
         retros = Path(self.config.retros_dir)
         return read_catalogue(Path(self.config.patterns_dir), _project_root(config),
                               retros if retros.is_dir() else None,
-                              parallel=self.command in FORK_SAFE_COMMANDS, cache=self.file_cache)
+                              parallel=self._may_fork(), cache=self.file_cache)
 
     def _generate(self, config: MkDocsConfig) -> Outputs:
         """Every page and file the generator makes of the catalogue, by path in docs."""
@@ -116,9 +116,8 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
                             permalink="¶" if permalink is True else (permalink or None),
                             permalink_title=toc.get("permalink_title", "Permanent link"),
                             memo=self.output_memo)
-        parallel = self.command in FORK_SAFE_COMMANDS and len(self.catalogue.patterns) >= PARALLEL_FROM
         outputs: Outputs = {}
-        for output in render_site(renderer, parallel):
+        for output in render_site(renderer, self._may_fork() and len(self.catalogue.patterns) >= PARALLEL_FROM):
             outputs.update((page.path, page) for page in output.pages)
             outputs[search_index_path(output.lang)] = output.search_index
             outputs[data_path(output.lang)] = output.data
@@ -141,6 +140,10 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
                                config: MkDocsConfig) -> None:
         if self.output_cache:
             self.output_cache.update(pages, nav, config)
+
+    def _may_fork(self) -> bool:
+        """A build (no server threads) where the `parallel` option is on; `fork` checks the rest."""
+        return self.config.parallel and self.command in FORK_SAFE_COMMANDS
 
     def template_dirs(self) -> list[Path]:
         """Folders of the generator's own templates, the project's overrides first."""
