@@ -122,6 +122,7 @@ FIGURES = [
     Figure("validate_mb", "`patterns validate`, peak memory (MB)", "`patterns validate` 최대 메모리 (MB)", 0),
     Figure("rebuild_s", "`properdocs serve`: one pattern edited → page served (s)",
            "`properdocs serve`: 패턴 하나 수정 → 새 페이지 제공 (초)", 2, {100: 1, 1000: 3}, True, " s"),
+    Figure("rebuild_cpu_s", "the same, CPU time the server used (s)", "같은 것, 서버가 쓴 CPU 시간 (초)"),
     Figure("index_ko_kb", "search index, Korean (KB)", "검색 색인, 한국어 (KB)", 0),
     Figure("index_en_kb", "search index, English (KB)", "검색 색인, 영어 (KB)", 0),
     Figure("page_html_kb", "largest pattern page, HTML (KB)", "가장 큰 패턴 페이지 HTML (KB)", 1, {1000: 60}, True, " KB"),
@@ -138,7 +139,7 @@ FIGURES = [
 # Figures measured once per run: the table shows their median with the range of the runs.
 TIMED = {"validate_s": "validate", "floor_s": "floor", "build_s": "build", "plain_s": "plain", "rebuild_s": "rebuild",
          "build_mb": "build", "plain_mb": "plain", "validate_mb": "validate", "build_cpu_s": "build",
-         "plain_cpu_s": "plain"}
+         "plain_cpu_s": "plain", "rebuild_cpu_s": "rebuild"}
 
 
 def median(values: list[float]) -> float:
@@ -181,8 +182,15 @@ def fetch(url: str, timeout: float = 120) -> str:
 MARKER_AT = re.compile(r"(?m)^problem:\n  ko: \|-?\n    ")
 
 
-def serve_rebuilds(project: Path, edits: int, log: Callable[[str], None]) -> list[float]:
-    """Seconds from writing one pattern file to `properdocs serve` serving the changed page, per edit."""
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a running process has used so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def serve_rebuilds(project: Path, edits: int, log: Callable[[str], None]) -> tuple[list[float], list[float]]:
+    """Per edit: seconds from writing one pattern file to `properdocs serve` serving the changed page,
+    and the CPU time the server used meanwhile (which a busy machine does not stretch)."""
     port = free_port()
     tmp = project / "tmp"
     tmp.mkdir(exist_ok=True)
@@ -211,21 +219,22 @@ def serve_rebuilds(project: Path, edits: int, log: Callable[[str], None]) -> lis
         original = path.read_text(encoding="utf-8")
         if not MARKER_AT.search(original):
             raise SystemExit(f"bench: {path} has no `problem:` with a Korean block text to edit")
-        times = []
+        times, cpu = [], []
         for i in range(edits):
             time.sleep(2.0)  # let the watcher settle after the previous build
             marker = f"benchedit{i}x{int(time.time() * 1000)}"
             text = MARKER_AT.sub(lambda m: m.group(0) + marker + " ", original, count=1)
-            start = time.perf_counter()
+            start, used = time.perf_counter(), cpu_seconds(process.pid)
             path.write_text(text, encoding="utf-8")
             while marker not in fetch(url):
                 if time.perf_counter() - start > 600:
                     raise SystemExit("bench: the edited page never appeared:\n" + "".join(stderr))
                 time.sleep(0.02)
             times.append(time.perf_counter() - start)
-            log(f"    serve edit {i + 1}: {times[-1]:.2f} s")
+            cpu.append(cpu_seconds(process.pid) - used)
+            log(f"    serve edit {i + 1}: {times[-1]:.2f} s ({cpu[-1]:.2f} s of CPU)")
         path.write_text(original, encoding="utf-8")
-        return times
+        return times, cpu
     finally:
         process.send_signal(signal.SIGINT)  # KeyboardInterrupt: the engine removes its temporary site
         try:
@@ -349,7 +358,7 @@ def measure(count: int, runs: int, workdir: Path, log: Callable[[str], None]) ->
     result: dict = {"n": count, "runs": {name: [asdict(r) | {"output": None} for r in m] for name, m in measured.items()},
                     "pattern_kb": statistics.mean(Path(p).stat().st_size for p in pattern_files) / 1000}
     for key, name in TIMED.items():
-        if name in measured and not key.endswith("cpu_s"):
+        if name in measured and not key.endswith("cpu_s"):  # CPU times: below
             values = [r.peak_mb if key.endswith("_mb") else r.wall_s for r in measured[name]]
             result[key] = median(values)
             result[f"{key}_range"] = (min(values), max(values))
@@ -359,6 +368,7 @@ def measure(count: int, runs: int, workdir: Path, log: Callable[[str], None]) ->
         values = [r.cpu_s for r in measured[name]]
         result[key], result[f"{key}_range"] = median(values), (min(values), max(values))
     result["cpu_ratio"] = result["build_cpu_s"] / result["plain_cpu_s"]
+    result["cpu_s"] = {name: median([r.cpu_s for r in m]) for name, m in measured.items()}  # all, for bench.json
 
     site = project / "site"
     for lang in LANGS:
@@ -378,10 +388,10 @@ def measure(count: int, runs: int, workdir: Path, log: Callable[[str], None]) ->
     page_path = korean[len(korean) // 2].parent.relative_to(site).as_posix() + "/"
     result.update(browser_figures(site, page_path, log))
 
-    rebuilds = serve_rebuilds(project, runs, log)
+    rebuilds, cpu = serve_rebuilds(project, runs, log)
     result["runs"]["rebuild"] = rebuilds
-    result["rebuild_s"] = median(rebuilds)
-    result["rebuild_s_range"] = (min(rebuilds), max(rebuilds))
+    for key, values in (("rebuild_s", rebuilds), ("rebuild_cpu_s", cpu)):
+        result[key], result[f"{key}_range"] = median(values), (min(values), max(values))
     return result
 
 
