@@ -526,6 +526,11 @@ def load() -> str:
     return " ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
+def busy(info: dict[str, str]) -> bool:
+    """Whether other work kept the machine's cores full (a one-minute load average above their number)."""
+    return max(float(info["load_start"].split()[0]), float(info["load_end"].split()[0])) > float(info["usable"])
+
+
 def report_block(results: list[dict], runs: int, info: dict[str, str], lang: str) -> str:
     sizes = " ".join(str(r["n"]) for r in results)
     command = f"`python -m tests.bench.bench --sizes {sizes} --runs {runs}`"
@@ -546,6 +551,10 @@ def report_block(results: list[dict], runs: int, info: dict[str, str], lang: str
             f"the bench took {info['duration']}",
             "",
         ]
+        if busy(info):
+            lines += ["**The machine was busy** (load average above its number of usable cores): other work "
+                      "stretched every wall time, and the targets on times may be missed for that alone. The CPU "
+                      "time rows, and the ratio by CPU time, are what this run can vouch for.", ""]
     else:
         lines = [
             f"{info['date']}에 {command}(`make bench`가 실행하는 명령)로 측정했습니다. 시간은 새 프로세스 "
@@ -561,6 +570,10 @@ def report_block(results: list[dict], runs: int, info: dict[str, str], lang: str
             f"; 부하 평균(1, 5, 15분) 시작 {info['load_start']}, 끝 {info['load_end']}; 벤치마크 소요 시간 {info['duration']}",
             "",
         ]
+        if busy(info):
+            lines += ["**컴퓨터가 바빴습니다**(부하 평균이 쓸 수 있는 코어 수보다 높음). 다른 작업 때문에 모든 경과 "
+                      "시간이 늘어났고, 시간 목표는 그 때문만으로도 미달일 수 있습니다. 이번 실행에서 믿을 만한 것은 "
+                      "CPU 시간 행과 CPU 시간 기준 비율입니다.", ""]
     return "\n".join(lines) + "\n" + table(results, lang) + "\n" + summary(results, lang)
 
 
