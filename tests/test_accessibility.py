@@ -109,9 +109,10 @@ class Visitor:
             self.seen.failed.append(what)
 
     def _failed(self, request) -> None:  # type: ignore[no-untyped-def]
-        # The root 404 page hands an English address on at once, cutting short what it had begun to load.
-        handed_on = self.seen is not None and self.seen.path in MISSING and request.failure == "net::ERR_ABORTED"
-        if not handed_on:
+        # A request the browser itself cancelled (the root 404 page handing an English address on, a
+        # busy machine's late request) is not a load that failed: whether the page got its styles and
+        # scripts is asked of the page itself (`styled`, `scripted`).
+        if request.failure != "net::ERR_ABORTED":
             self._note(f"failed {request.url} ({request.failure})")
 
     def _answered(self, response) -> None:  # type: ignore[no-untyped-def]

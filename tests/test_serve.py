@@ -1,22 +1,27 @@
-"""`mkdocs serve`: edits show up, and what it serves equals a fresh build.
+"""`properdocs serve`: edits show up, and what it serves equals a fresh build.
 
-While serving, the plugin reuses the HTML of pages whose Markdown did not change and the whole
-output of pages whose inputs did not change (see generator/adapter/serve_cache.py). These tests edit a
-project under a running server (or rebuild it in preview mode here) and compare every page with a
-clean `mkdocs build` of the same files, so a stale page cannot go unnoticed.
+While serving, a save that changed only pattern files updates the pages it changed
+(generator/adapter/preview.py); full rebuilds reuse the HTML of pages whose Markdown did not change
+and the output of generated pages whose inputs did not change (generator/adapter/serve_cache.py).
+These tests edit a project under a running server (or rebuild it in preview mode here) and compare
+every file with a clean build of the same files, so a stale page cannot go unnoticed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from collections.abc import Callable
+from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
 
@@ -25,17 +30,23 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from playwright.sync_api import Browser
 
-from conftest import FIXTURES, copy_project, engine_command
+from conftest import FIXTURES, copy_project
 from generator.core.catalogue import read_catalogue
 from generator.core.findings import errors_in
 
-MAIN = re.compile(r"<main\b.*?</main>", re.S)
+ENGINE = [sys.executable, "-m", "properdocs"]
+# `properdocs serve`, with the engine shortcuts (see generator/adapter/engine.py) on or, as on an engine
+# version they were not tested on, off.
+SERVE = [sys.executable, "-c", "import sys, properdocs.replacement, generator.adapter.engine as e; "
+         "e.TESTED = e.TESTED if sys.argv.pop(1) == 'fast' else frozenset(); "
+         "from properdocs.__main__ import cli; cli(prog_name='properdocs')"]
+LIVERELOAD = re.compile(rb"<script>\s*var livereload = function\(epoch, requestId\).*?</script>(?=</body>|$)", re.S)
 
 
 def fetch(url: str) -> str:
     """The page at `url`, also when it comes with an error status (a preview's findings page is a 404)."""
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        with urllib.request.urlopen(url, timeout=30) as response:
             return response.read().decode("utf-8")
     except urllib.error.HTTPError as e:
         return e.read().decode("utf-8")
@@ -53,77 +64,127 @@ def wait_for(condition, what: str, log: list[str], timeout: float = 60) -> None:
     pytest.fail(f"{what} within {timeout} s; mkdocs serve said:\n" + "".join(log))
 
 
+@dataclass
+class Served:
+    project: Path
+    base: str
+    log: list[str]
+    folder: Path  # the folder the server answers from
+
+
 @contextlib.contextmanager
-def serving(project: Path, ready: str) -> Iterator[tuple[str, list[str]]]:
-    """`properdocs serve` on `project`; yields (base URL, its log) once the first page holds `ready`."""
+def serving(tmp_path: Path, mode: str = "fast", ready: str = "첫 연락을 챙겨라",
+            before: Callable[[Path], None] = lambda project: None) -> Iterator[Served]:
+    """A copy of the small test project (changed by `before`) under a running `properdocs serve`,
+    once its first pattern page holds `ready`."""
+    project = copy_project(FIXTURES / "site", tmp_path / "project")
+    before(project)
+    temp = tmp_path / "tmp"  # where serve makes the folder it builds into and answers from
+    temp.mkdir()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    process = subprocess.Popen(engine_command("serve", "-a", f"127.0.0.1:{port}"), cwd=project,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen([*SERVE, mode, "serve", "-f", "mkdocs.yml", "-a", f"127.0.0.1:{port}"], cwd=project,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "TMPDIR": str(temp)})
     log: list[str] = []
     threading.Thread(target=lambda: log.extend(process.stderr), daemon=True).start()  # type: ignore[arg-type]
     base = f"http://127.0.0.1:{port}/"
     try:
         wait_for(lambda: ready in fetch(base + "patterns/first-contact/"), "the site was not served", log)
         time.sleep(2)  # the file watcher starts after the server answers; an earlier edit would go unseen
-        yield base, log
+        (folder,) = temp.glob("properdocs_*")
+        yield Served(project, base, log, folder)
     finally:
         process.terminate()
         process.wait(30)
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Path, str, list[str]]]:
-    """A copy of the small test project under a running `mkdocs serve`: (project, base URL, its log)."""
-    project = copy_project(FIXTURES / "site", tmp_path / "project")
-    with serving(project, "첫 연락을 챙겨라") as (base, log):
-        yield project, base, log
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder, by relative path, without the script the preview adds to each page."""
+    return {path.relative_to(folder).as_posix(): LIVERELOAD.sub(b"", path.read_bytes())
+            for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
-def built_pages(project: Path, site: Path) -> dict[str, str]:
-    """Every HTML page of a clean build of the project, by URL path."""
-    subprocess.run(engine_command("build", "--quiet", "--site-dir", str(site)), cwd=project, check=True)
-    pages = {}
-    for path in site.rglob("index.html"):
-        url = path.parent.relative_to(site).as_posix()
-        pages["" if url == "." else url + "/"] = path.read_text(encoding="utf-8")
-    return pages
+def assert_serves_what_a_build_makes(served: Served, tmp_path: Path, name: str) -> None:
+    """Every file the preview serves equals a fresh build's, byte for byte, and there are no others."""
+    fetch(served.base)  # answered only once the rebuild under way, if any, has finished
+    config = served.project / f"{name}.yml"  # the preview's address, as serve sets it, else the same config
+    config.write_text(f"INHERIT: mkdocs.yml\nsite_url: {served.base}\n", encoding="utf-8")
+    fresh = tmp_path / name
+    subprocess.run([*ENGINE, "build", "-f", config.name, "--quiet", "--site-dir", str(fresh)], cwd=served.project,
+                   check=True)
+    config.unlink()
+    expected, actual = tree(fresh), tree(served.folder)
+    assert len(expected) > 20
+    assert sorted(actual) == sorted(expected), name
+    for path, content in expected.items():
+        assert actual[path] == content, f"{name}: {path}"
 
 
-def assert_serves_what_a_build_makes(project: Path, base: str, tmp_path: Path, name: str) -> None:
-    expected = built_pages(project, tmp_path / name)
-    assert len(expected) > 10
-    for url, html in expected.items():
-        served_html = fetch(base + url)
-        # The part a reader sees: the page's content, its table of contents and the navigation.
-        assert MAIN.search(served_html).group(0) == MAIN.search(html).group(0), url  # type: ignore[union-attr]
+def rebuilds(log: list[str]) -> tuple[int, int]:
+    """How many saves the preview answered with a partial rebuild, and with a full one."""
+    text = "".join(log)
+    return text.count("the rest of the site is unchanged"), text.count("Building documentation...") - 1
 
 
-def test_an_edited_title_reaches_every_page_that_shows_it(served: tuple[Path, str, list[str]],
-                                                          tmp_path: Path) -> None:
-    project, base, log = served
-    pattern = project / "patterns" / "first-contact.yaml"
-    pattern.write_text(pattern.read_text(encoding="utf-8").replace("Mind the First Contact", "Mind the Very First Call"),
-                       encoding="utf-8")
-    # keep-them-posted mentions first-contact in its patlet: its page must change too, not come from the cache.
-    wait_for(lambda: "Mind the Very First Call" in fetch(base + "en/patterns/keep-them-posted/"),
-             "the edit did not reach the page that mentions the pattern", log)
-    assert "Mind the Very First Call" in fetch(base + "en/patterns/")
-    assert_serves_what_a_build_makes(project, base, tmp_path, "after-edit")
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def test_a_new_pattern_file_and_an_edited_docs_page_are_served(served: tuple[Path, str, list[str]],
-                                                               tmp_path: Path) -> None:
-    project, base, log = served
-    new = (project / "patterns" / "keep-them-posted.yaml").read_text(encoding="utf-8")
-    new = new.replace("id: keep-them-posted", "id: close-the-loop").replace("Keep Them Posted", "Close the Loop")
-    (project / "patterns" / "close-the-loop.yaml").write_text(new, encoding="utf-8")
-    wait_for(lambda: "Close the Loop" in fetch(base + "en/patterns/close-the-loop/"), "the new pattern was not served", log)
-    index = project / "docs" / "en" / "index.md"
-    index.write_text(index.read_text(encoding="utf-8") + "\nA sentence added while serving.\n", encoding="utf-8")
-    wait_for(lambda: "A sentence added while serving." in fetch(base + "en/"), "the docs edit was not served", log)
-    assert_serves_what_a_build_makes(project, base, tmp_path, "after-new")
+def test_after_every_kind_of_edit_the_preview_serves_what_a_fresh_build_makes(tmp_path: Path) -> None:
+    # A save that changed only pattern files updates the pages it changed (generator/adapter/preview.py);
+    # any other save rebuilds the whole site. Either way the served folder must equal a fresh build.
+    with serving(tmp_path, "fast") as served:
+        project, base, log = served.project, served.base, served.log
+        patterns = project / "patterns"
+
+        edit(patterns / "first-contact.yaml", "첫 연락이 흐지부지되면", "첫 연락이 오래 흐지부지되면")
+        wait_for(lambda: "첫 연락이 오래" in fetch(base + "patterns/first-contact/"), "the edit was not served", log)
+        assert rebuilds(log) == (1, 0)
+        assert_serves_what_a_build_makes(served, tmp_path, "text-edit")
+
+        # keep-them-posted mentions first-contact: its page must show the new title too.
+        edit(patterns / "first-contact.yaml", "Mind the First Contact", "Mind the Very First Call")
+        wait_for(lambda: "Mind the Very First Call" in fetch(base + "en/patterns/keep-them-posted/"),
+                 "the edit did not reach the page that mentions the pattern", log)
+        assert rebuilds(log) == (2, 0)
+        assert_serves_what_a_build_makes(served, tmp_path, "title-edit")
+
+        new = (patterns / "keep-them-posted.yaml").read_text(encoding="utf-8")
+        new = new.replace("id: keep-them-posted", "id: close-the-loop").replace("Keep Them Posted", "Close the Loop")
+        (patterns / "close-the-loop.yaml").write_text(new, encoding="utf-8")
+        wait_for(lambda: "Close the Loop" in fetch(base + "en/patterns/close-the-loop/"), "the new pattern was not served",
+                 log)
+        assert rebuilds(log) == (2, 1)
+        assert_serves_what_a_build_makes(served, tmp_path, "new-pattern")
+
+        edit(project / "docs" / "en" / "index.md", "Reach the customer first.", "A sentence changed while serving.")
+        wait_for(lambda: "A sentence changed while serving." in fetch(base + "en/"), "the docs edit was not served", log)
+        assert rebuilds(log) == (2, 2)
+        assert_serves_what_a_build_makes(served, tmp_path, "docs-edit")
+
+        (patterns / "close-the-loop.yaml").unlink()
+        wait_for(lambda: "Close the Loop" not in fetch(base + "en/patterns/"), "the removal was not served", log)
+        assert_serves_what_a_build_makes(served, tmp_path, "removed-pattern")
+
+        edit(patterns / "keep-them-posted.yaml", "Keep Them Posted", "Keep Them Well Posted")
+        wait_for(lambda: "Keep Them Well Posted" in fetch(base + "en/patterns/keep-them-posted/"),
+                 "the edit after full rebuilds was not served", log)
+        assert rebuilds(log) == (3, 3)
+        assert_serves_what_a_build_makes(served, tmp_path, "edit-after-full")
+
+
+def test_on_an_untested_engine_the_preview_rebuilds_everything_and_serves_the_same(tmp_path: Path) -> None:
+    with serving(tmp_path, "public") as served:
+        edit(served.project / "patterns" / "first-contact.yaml", "Mind the First Contact", "Mind the Very First Call")
+        wait_for(lambda: "Mind the Very First Call" in fetch(served.base + "en/patterns/keep-them-posted/"),
+                 "the edit was not served", served.log)
+        assert rebuilds(served.log) == (0, 1)
+        assert "not an engine version the generator's shortcuts were tested on" in "".join(served.log)
+        assert_serves_what_a_build_makes(served, tmp_path, "public-edit")
 
 
 @pytest.fixture
@@ -157,12 +218,12 @@ def test_pages_given_again_unrendered_equal_a_fresh_build_after_every_kind_of_ed
         assert old in text
         path.write_text(text.replace(old, new), encoding="utf-8")
 
-    steps = [  # (edit, how many pages the preview may give again: "all", "some" or "none")
+    steps = [  # (edit, how many generated pages the preview may give again: "all", "some" or "none")
         (lambda: None, "all"),
         (lambda: replace_in(project / "patterns" / "first-contact.yaml", "Mind the First Contact",
                             "Mind the Very First Call"), "some"),
         (lambda: replace_in(project / "docs" / "en" / "index.md", "Reach the customer first.",
-                            "Reach the customer early."), "some"),
+                            "Reach the customer early."), "all"),  # a hand-written page's text shows on no other page
         (lambda: replace_in(project / "docs" / "en" / "index.md", "# Test site", "# The test site"), "none"),  # nav
         (lambda: replace_in(partial, "first wording", "second wording"), "none"),
         (lambda: replace_in(config_file, "site_name: Test catalogue", "site_name: Renamed catalogue"), "none"),
@@ -175,14 +236,15 @@ def test_pages_given_again_unrendered_equal_a_fresh_build_after_every_kind_of_ed
         build(config)
         cache = config.plugins["patterns"].output_cache
         fresh = tmp_path / f"fresh-{number}"
-        subprocess.run(engine_command("build", "--quiet", "--site-dir", str(fresh)), cwd=project, check=True)
+        subprocess.run([*ENGINE, "build", "-f", "mkdocs.yml", "--quiet", "--site-dir", str(fresh)], cwd=project, check=True)
         pages = sorted(path.relative_to(fresh) for path in fresh.rglob("*.html"))
         assert len(pages) > 10
         for page in pages:
             assert (preview_site / page).read_bytes() == (fresh / page).read_bytes(), f"step {number}: {page}"
-        documentation_pages = len([page for page in pages if page.name == "index.html"])
-        assert {"all": cache.replayed == documentation_pages,
-                "some": 0 < cache.replayed < documentation_pages,
+        generated = len(config.plugins["patterns"].written)  # only the generator's own pages are given again
+        assert generated > 10
+        assert {"all": cache.replayed == generated,
+                "some": 0 < cache.replayed < generated,
                 "none": cache.replayed == 0}[expected], f"step {number}: {cache.replayed} page(s) given again"
         if expected == "none":  # the next step starts from pages this one rendered
             assert "wording" in (preview_site / "index.html").read_text(encoding="utf-8")
@@ -208,13 +270,20 @@ def findings_shown(html: str) -> list[str]:
     return [unescape(item) for item in re.findall(r"<li><code>(.*?)</code></li>", listed.group(1))] if listed else []
 
 
-def test_a_preview_started_on_broken_files_shows_the_findings_everywhere_and_recovers(tmp_path: Path) -> None:
-    project = copy_project(FIXTURES / "site", tmp_path / "project")
+def break_pattern(project: Path) -> str:
+    """Break keep-them-posted in two ways; return its good text."""
     pattern = project / "patterns" / "keep-them-posted.yaml"
     good = pattern.read_text(encoding="utf-8")
     pattern.write_text(good.replace(*BROKEN_TITLE), encoding="utf-8")
-    expected = expected_findings(project)
-    with serving(project, "patterns-findings") as (base, log):
+    return good
+
+
+def test_a_preview_started_on_broken_files_shows_the_findings_everywhere_and_recovers(tmp_path: Path) -> None:
+    with serving(tmp_path, ready="patterns-findings", before=break_pattern) as served:
+        project, base, log = served.project, served.base, served.log
+        pattern = project / "patterns" / "keep-them-posted.yaml"
+        expected = expected_findings(project)
+        good = pattern.read_text(encoding="utf-8").replace(*reversed(BROKEN_TITLE))
         assert "<b" not in fetch(base).replace("<body", "")  # the quoted markup arrives as text
         for address in ("", "en/", "patterns/first-contact/", "en/patterns/keep-them-posted/", "no/such/page/",
                         "assets/stylesheets/main.css"):
@@ -230,8 +299,13 @@ def test_a_preview_started_on_broken_files_shows_the_findings_everywhere_and_rec
 @pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 390, "height": 844}],
                          ids=["desktop", "phone"])
 def test_the_open_preview_shows_the_findings_when_a_pattern_breaks_and_the_page_when_fixed(
-        served: tuple[Path, str, list[str]], browser: Browser, viewport: dict[str, int]) -> None:
-    project, base, log = served
+        tmp_path: Path, browser: Browser, viewport: dict[str, int]) -> None:
+    with serving(tmp_path) as served:
+        see_findings_then_the_page(served, browser, viewport)
+
+
+def see_findings_then_the_page(served: Served, browser: Browser, viewport: dict[str, int]) -> None:
+    project, base, log = served.project, served.base, served.log
     context = browser.new_context(viewport=viewport)  # type: ignore[arg-type]
     page = context.new_page()
     dialogs: list[str] = []

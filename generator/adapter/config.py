@@ -18,6 +18,8 @@ class PatternsConfig(Config):
     # Rendering
     templates_dir = c.Optional(c.Dir(exists=True))
     """Folder whose Markdown templates override the built-in ones (same file names)."""
+    parallel = c.Type(bool, default=True)
+    """Use a second process for the English half of a large build; `PATTERNS_PARALLEL=0` also turns it off."""
 
     # Publishing
     publish_wait = c.Type((int, float), default=300)

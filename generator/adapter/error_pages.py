@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from mkdocs.commands.build import get_context
+from generator.adapter import engine
 
 if TYPE_CHECKING:
     import jinja2
@@ -30,7 +30,7 @@ def write_error_pages(env: jinja2.Environment, files: Files, nav: Navigation, co
     base_url = urlsplit(config.site_url or "/").path  # as MkDocs does for error templates
     for url in OTHER_LANGUAGE_ERROR_PAGES:
         template = config.plugins.on_pre_template(template, template_name=url, config=config)
-        context = get_context(nav, files, config, base_url=base_url)
+        context = engine.template_context(nav, files, config, base_url)
         context["patterns_error_url"] = url  # type: ignore[typeddict-unknown-key]
         context = config.plugins.on_template_context(context, template_name=url, config=config)
         output = config.plugins.on_post_template(template.render(context), template_name=url, config=config)

@@ -7,9 +7,9 @@ one step; elsewhere (or on a file system without it) two renames do, and the nex
 previous site back if it was stopped between them. One build at a time per site folder holds a
 lock beside it, so the leftovers it finds there are always those of a build that is gone.
 
-Nothing here imports the engine: the plugin makes a `Publication` in `on_config` (checks, and
-the fresh folder's name for site_dir), starts it in `on_pre_build` (lock, tidying, the folder)
-and publishes it in `on_post_build` (see plugin.py for the event order).
+Nothing here imports the engine. The plugin begins a `Publishing` in `on_config` (checks, and the
+fresh folder as the configuration's site_dir), starts it in `on_pre_build` (lock, tidying, the
+folder) and finishes it in `on_post_build` (see plugin.py for the event order).
 """
 
 from __future__ import annotations
@@ -17,12 +17,14 @@ from __future__ import annotations
 import ctypes
 import errno
 import functools
+import logging
 import os
 import shutil
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import filelock
 
@@ -145,6 +147,64 @@ class Publication:
             pass  # the next build removes it
         finally:
             self._lock.release()
+
+
+class Publishing:
+    """One build's publication, seen from the engine's events: the configuration's own site_dir is given
+    back whatever happens, and a strict build that logged a warning replaces nothing."""
+
+    def __init__(self, publication: Publication, config: Any, site_dir: str, engine_logger: str) -> None:
+        self.publication, self.config, self.site_dir = publication, config, site_dir
+        self.warnings = _Count(logging.WARNING)  # what the engine's strict mode will count
+        self._logger = logging.getLogger(engine_logger)
+        self._logger.addHandler(self.warnings)
+
+    @classmethod
+    def begin(cls, config: Any) -> Publishing:
+        """Check the site folder and point the build at a fresh one (the engine cleans and writes
+        config.site_dir; the fresh folder is empty, so --dirty, too, builds every page)."""
+        publication = Publication(Path(config.site_dir))
+        publishing = cls(publication, config, config.site_dir, type(config).__module__.split(".")[0])
+        config.site_dir = str(publication.building)
+        return publishing
+
+    def start(self, wait: float, say: Callable[[str], None]) -> None:
+        self.publication.start(wait, say)
+
+    def finish(self, config: Any, log: logging.Logger | logging.LoggerAdapter[Any]) -> None:
+        """Swap the new site in, unless strict mode will abort this build for a warning."""
+        if config.strict and self.warnings.count:
+            log.info(f"Warnings in strict mode: {self.publication.site} was not replaced.")
+            self.abandon()  # the engine aborts the build right after this event
+            return
+        self._release()
+        self.publication.publish(log.warning)
+
+    def abandon(self) -> None:
+        """Remove the fresh folder of a build that will not be published, and release the site."""
+        self._release()
+        self.publication.abandon()
+
+    def failed(self, error: Exception) -> str | None:
+        """After the build failed: abandon it; the one-line message for a disk problem, if it was one."""
+        self.abandon()
+        return disk_problem(error, self.publication.site) if isinstance(error, OSError) else None
+
+    def _release(self) -> None:
+        """Give the configuration its own site_dir back (gh-deploy reads it after the build)."""
+        self.config.site_dir = self.site_dir
+        self._logger.removeHandler(self.warnings)
+
+
+class _Count(logging.Handler):
+    """Counts the records at or above its level, as the engine's strict mode does."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__(level)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
 
 
 def carry_hidden(site: Path, building: Path) -> None:

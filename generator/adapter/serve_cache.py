@@ -1,62 +1,54 @@
 """While `mkdocs serve` runs, redo only the pages that changed, and compile templates once.
 
-MkDocs rebuilds every page on every save. The generator writes its own pages' HTML (and converts
-only prose it has not seen), but the hand-written pages go through Python-Markdown again on every
-save although an edit to a pattern never changes them. A page's HTML depends only on its
-Markdown, the Markdown configuration and the site's files (links are resolved against them), so
-when all three are unchanged the HTML of the previous build is reused, along with what MkDocs
-learned while converting it (the table of contents, the title and the anchors it checks links
-against).
+MkDocs rebuilds every page on every save. The generator writes its own pages' HTML (and renders
+only the pages an edit changed, see `core.tracking`), but the hand-written pages go through
+Python-Markdown again on every save although an edit to a pattern never changes them. A page's
+HTML depends only on its Markdown, the Markdown configuration and the site's files (links are
+resolved against them), so when all three are unchanged the HTML of the previous build is
+reused, along with what the engine learned while converting it (`PageCache`).
 
 Then every page goes through Material's template, a few milliseconds each, though one save
-changes a handful of pages out of hundreds. A finished page depends on the page itself (address,
-title, HTML, table of contents, front matter, place in the navigation, neighbours), the
-navigation, the configuration and the theme's own files; when all are as they were, the previous
-build's output is given again through a template that only prints it.
+changes a handful of pages out of hundreds. A generated page's finished output depends on what
+the generator made of it (front matter, HTML, headings, the file to edit), the site's
+configuration file, the navigation (titles and addresses) and the theme's own files; when all
+are as they were, the previous build's output is given again through a template that only prints
+it (`OutputCache`).
 
 MkDocs also makes a new Jinja environment for every rebuild and compiles the theme's templates
-again; their compiled code is kept too, checked against each template's source.
+again; their compiled code is kept too, checked against each template's source (`TemplateCache`).
 
-This is part of the MkDocs adapter: it relies on `Page.render` and on `_build_page` choosing the
-template from `page.meta` in MkDocs 1.6, and is used only by `mkdocs serve`; `mkdocs build`
-always converts and renders every page.
+Both caches reach into the engine (see `engine`) and are used only while previewing, only on an
+engine version they were tested on, and only when no other plugin could see a page differently
+(`PatternsPlugin` decides); `mkdocs build` always converts and renders every page.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+
+from generator.adapter.engine import RenderState, engine, render_state, replay, restore_render_state
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
-    from mkdocs.structure.toc import AnchorLink
 
-REPLAY_TEMPLATE = "patterns-replay.html"  # in theme/: prints page.patterns_output and nothing else
-
-
-@dataclass(frozen=True)
-class _Converted:
-    html: str
-    toc: Any
-    title: str | None
-    anchors: set[str] | None
-    links_to_anchors: dict[str, dict[str, str]] | None  # keyed by the linked file's src_uri
+    from generator.core.render import GeneratedPage
 
 
 class PageCache:
     """Converted pages of the previous build, keyed by everything their HTML depends on."""
 
     def __init__(self) -> None:
-        self._pages: dict[str, _Converted] = {}
+        self._pages: dict[str, tuple[str, RenderState]] = {}  # key -> (HTML, what converting it left)
         self._site_key: str | None = None
         self._pending: dict[str, tuple[str, bool]] = {}  # src_uri -> (key, taken from the cache?)
         self._used: set[str] = set()
@@ -82,19 +74,10 @@ class PageCache:
         if key is None:
             return html
         if cached:
-            converted = self._pages[key]
-            page.toc = converted.toc
-            page._title_from_render = converted.title
-            page.present_anchor_ids = converted.anchors
-            if converted.links_to_anchors is not None:
-                targets = {uri: files.get_file_from_path(uri) for uri in converted.links_to_anchors}
-                page.links_to_anchors = {targets[uri]: links for uri, links in converted.links_to_anchors.items()
-                                         if targets[uri] is not None}
-            return converted.html
-        links = page.links_to_anchors
-        self._pages[key] = _Converted(
-            html, page.toc, page._title_from_render, page.present_anchor_ids,
-            None if links is None else {file.src_uri: dict(anchors) for file, anchors in links.items()})
+            known, state = self._pages[key]
+            restore_render_state(page, state, files)
+            return known
+        self._pages[key] = (html, render_state(page))
         return html
 
     def end_build(self) -> None:
@@ -103,8 +86,9 @@ class PageCache:
 
 
 def _site_digest(config: MkDocsConfig, files: Files) -> str:
-    parts = [repr(config.markdown_extensions), repr(sorted(config.mdx_configs.items(), key=str)),
-             str(config.use_directory_urls)]
+    """What every page's HTML depends on besides its Markdown: the configuration (its Markdown
+    extensions among it, read from the file, as no other plugin may change them) and the site's files."""
+    parts = ["\t".join(engine()), Path(config.config_file_path).read_text(encoding="utf-8")]
     parts += sorted(f"{f.src_uri}\t{f.dest_uri}\t{f.url}" for f in files)
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
@@ -124,26 +108,31 @@ class TemplateCache(jinja2.BytecodeCache):
 
 
 class OutputCache:
-    """Finished pages of the previous build, by URL, with the digest of everything they were made from."""
+    """Finished generated pages of the previous build, by URL, with the digest of everything they were made from."""
 
     def __init__(self) -> None:
         self._pages: dict[str, tuple[str, str]] = {}  # url -> (digest, output)
         self._digests: dict[str, str] = {}  # this build's pages
         self.replayed = 0  # pages given again in the last build
 
-    def plan(self, pages: Iterable[Page], nav: Navigation, config: MkDocsConfig) -> None:
-        """Before pages are rendered: point each unchanged page at the replay template."""
+    def plan(self, pages: Iterable[tuple[Page, GeneratedPage]], nav: Navigation, config: MkDocsConfig) -> None:
+        """Before pages are rendered: point each unchanged generated page at the replay template."""
         site = _output_site_digest(nav, config)
         self._digests = {}
         self.replayed = 0
-        for page in pages:
-            digest = hashlib.sha256("\0".join([site, *_page_parts(page)]).encode("utf-8")).hexdigest()
+        for page, generated in pages:
+            digest = page_digest(site, page.url, generated)
             self._digests[page.url] = digest
             known = self._pages.get(page.url)
             if known is not None and known[0] == digest:
-                page.meta["template"] = REPLAY_TEMPLATE
-                page.patterns_output = known[1]  # type: ignore[attr-defined]
+                replay(page, known[1])
                 self.replayed += 1
+
+    def update(self, pages: Iterable[tuple[Page, GeneratedPage]], nav: Navigation, config: MkDocsConfig) -> None:
+        """Pages about to be rendered again on their own (a partial rebuild): keep their output under new digests."""
+        site = _output_site_digest(nav, config)
+        for page, generated in pages:
+            self._digests[page.url] = page_digest(site, page.url, generated)
 
     def keep(self, output: str, page: Page) -> None:
         """The template's output for a page (taken before any other plugin changes it)."""
@@ -156,10 +145,17 @@ class OutputCache:
         self._pages = {url: entry for url, entry in self._pages.items() if url in self._digests}
 
 
+def page_digest(site: str, url: str, generated: GeneratedPage) -> str:
+    parts = [site, url, generated.path, generated.content, generated.html or "", generated.edit_path or "",
+             "\n".join(f"{h.level}\t{h.id}\t{h.title}" for h in generated.headings), repr(generated.meta)]
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
 def _output_site_digest(nav: Navigation, config: MkDocsConfig) -> str:
-    """What every page's output depends on besides the page: configuration, navigation, theme files."""
-    parts = [f"{key}={value!r}" for key, value in sorted(config.items())]
-    parts.append(repr(_nav_parts(nav.items)))
+    """What every generated page's output depends on besides the page: engine, configuration, navigation, theme."""
+    parts = ["\t".join(engine()), Path(config.config_file_path).read_text(encoding="utf-8"), str(config.site_url),
+             str(config.repo_url), str(config.edit_uri), str(config.site_dir), repr(_nav_parts(nav.items)),
+             dt.date.today().isoformat()]  # the addresses may come from the environment (site_address)
     for directory in config.theme.dirs:  # installed packages do not change while serving; the rest may
         if not Path(directory).resolve().is_relative_to(Path(sys.prefix).resolve()):
             parts += sorted(f"{path}\t{path.stat().st_mtime_ns}\t{path.stat().st_size}"
@@ -168,16 +164,6 @@ def _output_site_digest(nav: Navigation, config: MkDocsConfig) -> str:
 
 
 def _nav_parts(items: Iterable[Any]) -> list[tuple[Any, ...]]:
-    return [(type(item).__name__, item.title, getattr(item, "url", None), repr(getattr(item, "meta", None)),
+    """The navigation as plain data: kind, title and address of every item, nested."""
+    return [(type(item).__name__, str(item.title), getattr(item, "url", None),
              _nav_parts(item.children) if item.children else None) for item in items]
-
-
-def _page_parts(page: Page) -> list[str]:
-    neighbours = [(p.url, p.title) if p else None for p in (page.previous_page, page.next_page)]
-    return [page.url, page.file.src_uri, repr(page.title), page.content or "", repr(_toc_parts(page.toc)),
-            repr(page.meta), repr(page.edit_url), repr(page.canonical_url), repr(page.is_homepage),
-            repr(neighbours), repr([(a.title, getattr(a, "url", None)) for a in page.ancestors])]
-
-
-def _toc_parts(links: Iterable[AnchorLink]) -> list[tuple[Any, ...]]:
-    return [(link.title, link.id, link.level, _toc_parts(link.children)) for link in links]

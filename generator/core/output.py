@@ -30,7 +30,8 @@ class LanguageOutput:
 
 
 def render_language(renderer: Renderer, lang: Lang) -> LanguageOutput:
-    search_files = build_search_files(search_docs(renderer.catalogue, lang), lang)
+    search_files = renderer.tracked(("search", lang),
+                                    lambda: build_search_files(search_docs(renderer.catalogue, lang), lang))
     return LanguageOutput(lang, renderer.pages(lang), search_files, renderer.pattern_data(lang))
 
 

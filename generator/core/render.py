@@ -13,20 +13,23 @@ import functools
 import json
 import posixpath
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 import markupsafe
 
 from generator.core.citations import citation_place, format_pages
 from generator.core.i18n import LABELS
-from generator.core.markup import Resolve, mentions, to_html, to_inline_html
-from generator.core.model import LANGS, Addition, Catalogue, CitedAt, Citation, Lang, Pattern, Source, Text
+from generator.core.markup import Resolve, plain_words, to_html, to_inline_html
+from generator.core.model import Addition, Catalogue, CitedAt, Citation, Lang, Pattern, Source, Text
 from generator.core.pattern_map import render_map_svg
 from generator.core.scripts import mark_other_script
+from generator.core.tracking import OutputMemo
+
+R = TypeVar("R")
 
 TEMPLATES = Path(__file__).parent / "templates"
 SECTIONS = ("problem", "context", "forces", "solution", "resulting_context", "rationale", "known_uses")
@@ -121,11 +124,13 @@ class Renderer:
 
     def __init__(self, catalogue: Catalogue, template_dirs: Sequence[Path] = (), directory_urls: bool = True,
                  changed: dict[str, str] | None = None, template_cache: jinja2.BytecodeCache | None = None,
-                 permalink: str | None = "#", memo: PageMemo | None = None,
+                 permalink: str | None = "#", memo: OutputMemo | None = None,
                  stale: dict[str, frozenset[tuple[str, str]]] | None = None) -> None:
         self.catalogue = catalogue
         self.stale = stale or {}  # pattern id -> (language, section anchor) whose translation may be behind
         self.memo = memo
+        if memo is not None:
+            memo.next_rendering(catalogue)
         self.directory_urls = directory_urls
         self.changed = changed or {}
         self.permalink = permalink  # the symbol after each heading, as the site's Markdown `toc` puts it
@@ -153,68 +158,87 @@ class Renderer:
     def pages(self, lang: Lang) -> list[GeneratedPage]:
         """Every generated page of one language."""
         out = [self.pattern_page(pattern, lang) for pattern in self.catalogue.patterns]
-        out.append(self._page("catalogue.html.j2", catalogue_page_path(lang), lang,
-                              {"title": LABELS[lang]["catalogue_title"]}))
+        out.append(self.tracked(("catalogue", lang), lambda: self._page(
+            "catalogue.html.j2", catalogue_page_path(lang), lang, {"title": LABELS[lang]["catalogue_title"]})))
         out.append(self.map_page(lang))
         for name in SITE_PAGES:
-            out.append(self._page(f"{name}.html.j2", page_path(name, lang), lang,
-                                  {"title": LABELS[lang][f"{name}_title"]}))
+            out.append(self.tracked((name, lang), lambda name=name: self._page(  # type: ignore[misc]
+                f"{name}.html.j2", page_path(name, lang), lang, {"title": LABELS[lang][f"{name}_title"]})))
         return out + self.redirect_pages(lang)
 
+    def tracked(self, key: Hashable, make: Callable[[], R]) -> R:
+        """`make()`, or with a memo its earlier result when nothing of the catalogue it read has changed.
+
+        While `make` runs under a memo, `self.catalogue` (and the templates' `catalogue`) is the
+        memo's view of it, which notes what is read (see `tracking`); `make` must read the
+        catalogue only through them.
+        """
+        if self.memo is None:
+            return make()
+
+        def run(view: Any) -> R:
+            saved = self.catalogue
+            self.catalogue = self.env.globals["catalogue"] = view
+            try:
+                return make()
+            finally:
+                self.catalogue = self.env.globals["catalogue"] = saved
+        return self.memo.get((key, self._settings), run)
+
     def pattern_data(self, lang: Lang) -> str:
-        """What the retro sheet shows of each pattern, as JSON read in the browser (never parsed as HTML)."""
-        return json.dumps({p.id: {
-            "url": f"{lang_prefix(lang)}patterns/{p.id}/", "title": p.title(lang), "summary": p.summary(lang),
-            "solution": short_solution(p, lang), "questions": [q(lang) for q in p.questions],
-            "additions": [a.text(lang).strip().split("\n\n")[0] for a in p.additions_in("solution")],
+        """What the retro sheet shows of each pattern, as JSON read in the browser (never parsed as HTML):
+        its texts as the words a reader sees, without Markdown or mention syntax."""
+        def plain(text: str) -> str:
+            return self._plain(text, lang)
+        return self.tracked(("data", lang), lambda: json.dumps({p.id: {
+            "url": f"{lang_prefix(lang)}patterns/{p.id}/", "title": p.title(lang), "summary": plain(p.summary(lang)),
+            "solution": plain(short_solution(p, lang)), "questions": [plain(q(lang)) for q in p.questions],
+            "additions": [plain(a.text(lang).strip().split("\n\n")[0]) for a in p.additions_in("solution")],
             "candidate": p.status == "candidate",
-        } for p in self.catalogue.patterns}, ensure_ascii=False, separators=(",", ":"))
+        } for p in self.catalogue.patterns}, ensure_ascii=False, separators=(",", ":")))
 
     def redirect_pages(self, lang: Lang) -> list[GeneratedPage]:
         """A page at every former id's address that forwards to the pattern, keeping the #section."""
-        pages = []
-        for pattern in self.catalogue.patterns:
-            for old in pattern.former_ids:
-                old_path = pattern_page_path(old, lang)
-                href = self._html_href(old_path, pattern_page_path(pattern.id, lang))
-                html = self.env.get_template("redirect.html.j2").render(
-                    lang=lang, href=href, title=pattern.title(lang), moved=LABELS[lang]["moved"])
-                target = old_path[: -len(".md")] + ("/index.html" if self.directory_urls else ".html")
-                pages.append(GeneratedPage(target, html))
-        return pages
+        def make() -> list[GeneratedPage]:
+            pages = []
+            for pattern in self.catalogue.patterns:
+                for old in pattern.former_ids:
+                    old_path = pattern_page_path(old, lang)
+                    href = self._html_href(old_path, pattern_page_path(pattern.id, lang))
+                    html = self.env.get_template("redirect.html.j2").render(
+                        lang=lang, href=href, title=pattern.title(lang), moved=LABELS[lang]["moved"])
+                    target = old_path[: -len(".md")] + ("/index.html" if self.directory_urls else ".html")
+                    pages.append(GeneratedPage(target, html))
+            return pages
+        return self.tracked(("redirects", lang), make)
 
     def pattern_page(self, pattern: Pattern, lang: Lang) -> GeneratedPage:
         changed = self.changed.get(pattern.path.rsplit("/", 1)[-1])
         stale = frozenset(at for language, at in self.stale.get(pattern.id, ()) if language == lang)
 
         def render() -> GeneratedPage:
-            meta = {"title": pattern.title(lang), "description": pattern.summary(lang), "pattern": pattern.id}
-            page = self._page("pattern.html.j2", pattern_page_path(pattern.id, lang), lang, meta, p=pattern,
-                              changed=changed, stale=stale)
-            return GeneratedPage(page.path, page.content, pattern.path, page.html, page.headings, page.meta)
+            p = self.catalogue[pattern.id]  # under a memo, the view that notes what the page reads
+            meta = {"title": p.title(lang), "description": self._plain(p.summary(lang), lang), "pattern": p.id}
+            page = self._page("pattern.html.j2", pattern_page_path(p.id, lang), lang, meta, p=p, changed=changed,
+                              stale=stale)
+            return GeneratedPage(page.path, page.content, p.path, page.html, page.headings, page.meta)
+        return self.tracked(("pattern", pattern.id, lang, changed, stale), render)
 
-        if self.memo is None:
-            return render()
-        return self.memo.get((self._pattern_page_inputs(pattern), lang, changed, stale, self._settings), render)
-
-    def _pattern_page_inputs(self, pattern: Pattern) -> tuple[object, ...]:
-        """Everything of the catalogue a pattern's page shows: the pattern, its place in the reading path,
-        and the titles of every pattern it links to."""
+    def _plain(self, text: str, lang: Lang) -> str:
+        """Prose as the words a reader sees (for a page's description): mentions as titles, no syntax."""
         catalogue = self.catalogue
-        before, after = self._neighbours(pattern)
-        used_by = catalogue.used_by[pattern.id]
-        linked = {*pattern.builds_on, *pattern.see_also, *used_by, *_mentioned(pattern)}
-        titles = tuple(sorted((pid, catalogue[pid].title if pid in catalogue else None) for pid in linked))
-        return (pattern, catalogue.positions[pattern.id], len(catalogue.patterns), used_by,
-                before and (before.id, before.title), after and (after.id, after.title),
-                catalogue.retros.get(pattern.id, ()), titles)
+        return plain_words(text, lambda pid, _: ("", catalogue[pid].title(lang)) if pid in catalogue else None)
 
     def map_page(self, lang: Lang) -> GeneratedPage:
         path = map_page_path(lang)
-        svg = render_map_svg(self.catalogue, lang, lambda pid: self._html_href(path, pattern_page_path(pid, lang)),
-                             LABELS[lang]["map_label"], LABELS[lang]["candidate_badge"])
-        return self._page("map.html.j2", path, lang, {"title": LABELS[lang]["map_title"]},
-                          svg=markupsafe.Markup(svg))
+
+        def render() -> GeneratedPage:
+            svg = render_map_svg(self.catalogue, lang,  # type: ignore[arg-type]
+                                 lambda pid: self._html_href(path, pattern_page_path(pid, lang)),
+                                 LABELS[lang]["map_label"], LABELS[lang]["candidate_badge"])
+            return self._page("map.html.j2", path, lang, {"title": LABELS[lang]["map_title"]},
+                              svg=markupsafe.Markup(svg))
+        return self.tracked(("map", lang), render)
 
     def _page(self, template: str, path: str, lang: Lang, meta: dict[str, str], **values: Any) -> GeneratedPage:
         self._headings = []
@@ -367,36 +391,6 @@ class Renderer:
             return markupsafe.escape(pattern_id)
         title = markupsafe.escape(self.catalogue[pattern_id].title(ctx["lang"]))
         return markupsafe.Markup(f'<a href="{markupsafe.escape(self._pattern_url(ctx, pattern_id))}">{title}</a>')
-
-
-class PageMemo:
-    """Pattern pages of the previous rendering, by everything they show (used between a preview's rebuilds).
-
-    One edit changes a few pattern pages: the edited one, its neighbours in the reading path and
-    the pages that link to it. The others are taken from the previous rendering unchanged.
-    """
-
-    def __init__(self) -> None:
-        self._previous: dict[object, GeneratedPage] = {}
-        self._current: dict[object, GeneratedPage] = {}
-
-    def next_rendering(self) -> None:
-        """Keep only what the last rendering used, so a long preview session does not grow without end."""
-        self._previous, self._current = self._current, {}
-
-    def get(self, key: object, render: Callable[[], GeneratedPage]) -> GeneratedPage:
-        page = self._current.get(key) or self._previous.get(key) or render()
-        self._current[key] = page
-        return page
-
-
-def _mentioned(pattern: Pattern) -> set[str]:
-    """Ids mentioned as [[id]] anywhere in a pattern's prose, in either language."""
-    texts = [pattern.summary, pattern.note, pattern.problem, pattern.context, *pattern.forces, pattern.solution,
-             pattern.resulting_context, pattern.rationale, *(use.summary for use in pattern.known_uses),
-             *pattern.questions, *(a.text for a in pattern.additions),
-             *(source.note for source in pattern.cited_sources)]
-    return {m.id for text in texts if text for lang in LANGS for m in mentions(text(lang))}
 
 
 def _stamp(directories: Sequence[Path]) -> tuple[tuple[str, int, int], ...]:

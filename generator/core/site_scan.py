@@ -39,6 +39,8 @@ CONTENT_ELEMENTS: dict[str, set[str]] = {
     # the bibliography: titles of works, and entries that citations link to (#source-<key>); prose
     # never carries an id (the sanitiser drops them), so the ids here are the generator's own
     "cite": set(), "li": {"id"},
+    # a quiet note where a translation may be behind (drift)
+    "small": set(),
     "div": set(), "span": set(), "section": set(), "article": set(), "sup": set(), "sub": set(),
     "table": set(), "thead": set(), "tbody": set(), "tr": set(), "th": {"style"}, "td": {"style"},
     **_HEADINGS,

@@ -1,12 +1,12 @@
 """Search at scale as a reader meets it: bytes fetched and time to the first result, then later keystrokes.
 
-    python -m tests.bench.search_bench [--size 1000] [--catalogue synthetic|real] [--workdir DIR] [--site DIR]
+    python -m tests.bench.search_bench [--size 1000] [--workdir DIR] [--site DIR]
 
 `search_figures(site)` measures a built site and returns the figures; the benchmark calls it on the
-site it has built at each N. Run on its own, this module builds a site of --size patterns first:
-`synthetic` uses tests/bench/synthetic.py, `real` the repository's own patterns copied with fresh
-ids until there are --size of them (real-sized text, real vocabulary), which is what a catalogue
-of that size would look like to search; --site measures an existing build instead.
+site it has built at each N. Run on its own, this module builds a site of --size patterns first
+(tests/bench/synthetic.py: the real patterns copied with fresh ids, real-sized text and real
+vocabulary, which is what a catalogue of that size would look like to search); --site measures an
+existing build instead.
 
 For each language and query, in a fresh Chromium context (an empty cache, as on a first visit)
 served from a local server: the page is opened, the search box focused and the query typed one
@@ -136,47 +136,17 @@ def index_size(site: Path, lang: str) -> int:
     return sum(p.stat().st_size for p in index.rglob("*.json") if p.relative_to(index).parts[0] in (lang, f"{lang}.json"))
 
 
-def write_real_copies(directory: Path, count: int) -> None:
-    """The repository's patterns, copied with fresh ids (and mentions pointing at the same copy) up to `count`."""
-    import re
-
-    import yaml
-
-    sources = sorted((REPO / "patterns").glob("*.yaml"))
-    ids = [path.stem for path in sources]
-    texts = [path.read_text(encoding="utf-8") for path in sources]
-    directory.mkdir(parents=True, exist_ok=True)
-    for index in range(count):
-        copy, which = divmod(index, len(sources))
-        if not copy:
-            (directory / sources[which].name).write_text(texts[which], encoding="utf-8")
-            continue
-
-        def moved(pid: str, copy: int = copy) -> str:  # the copy of a pattern the catalogue does not reach stays put
-            return f"{pid}-{copy}" if pid in ids and copy * len(ids) + ids.index(pid) < count else pid
-
-        data = yaml.safe_load(re.sub(r"\[\[([a-z0-9-]+)\]\]", lambda m: f"[[{moved(m.group(1))}]]", texts[which]))
-        data.update(id=f"{ids[which]}-{copy}", order=index + 1, former_ids=[],
-                    title={lang: f"{text} {copy}" for lang, text in data["title"].items()},
-                    builds_on=[moved(p) for p in data.get("builds_on", [])],
-                    see_also=[moved(p) for p in data.get("see_also", [])])
-        (directory / f"{data['id']}.yaml").write_text(
-            yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
-
-
-def build(directory: Path, count: int, catalogue: str) -> Path:
-    """The repository's site with a catalogue of `count` patterns, built into directory/site."""
+def build(directory: Path, count: int) -> Path:
+    """The repository's site with a catalogue of `count` real-sized patterns (see `synthetic`), built."""
     from .synthetic import write_catalogue
 
     directory.mkdir(parents=True)
     shutil.copy(REPO / "mkdocs.yml", directory / "mkdocs.yml")
     shutil.copytree(REPO / "docs", directory / "docs")
-    if catalogue == "real":
-        write_real_copies(directory / "patterns", count)
-    else:
-        write_catalogue(directory / "patterns", count)
+    write_catalogue(directory / "patterns", count)
     # Not --strict: the hand-written pages link to the real patterns, which a synthetic catalogue lacks.
-    subprocess.run([str(Path(sys.executable).parent / "properdocs"), "build", "--quiet"], cwd=directory, check=True,
+    subprocess.run([str(Path(sys.executable).parent / "properdocs"), "build", "-f", "mkdocs.yml", "--quiet"],
+                   cwd=directory, check=True,
                    env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     return directory / "site"
 
@@ -184,15 +154,13 @@ def build(directory: Path, count: int, catalogue: str) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=1000)
-    parser.add_argument("--catalogue", choices=["synthetic", "real"], default="real")
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--site", type=Path, help="measure this built site instead of building one")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as scratch:
-        site = args.site or build((args.workdir or Path(scratch)) / f"{args.catalogue}{args.size}", args.size,
-                                  args.catalogue)
-        what = f"N = {args.size} ({args.catalogue})" if not args.site else str(args.site)
+        site = args.site or build((args.workdir or Path(scratch)) / f"n{args.size}", args.size)
+        what = f"N = {args.size}" if not args.site else str(args.site)
         print(f"search at {what}; load average {os.getloadavg()}")
         figures = search_figures(site)
     print(f"load average after: {figures['load_after']}")

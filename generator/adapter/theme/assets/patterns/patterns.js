@@ -265,7 +265,7 @@
         var label = document.createElement("strong");
         label.textContent = sheet.getAttribute("data-solution") + ". ";
         solution.appendChild(label);
-        solution.appendChild(document.createTextNode(p.solution.replace(/[*_`]/g, "")));
+        solution.appendChild(document.createTextNode(p.solution));
         section.appendChild(solution);
         (p.additions || []).forEach(function (text) {  // ours, beyond Rising: marked as such
           var added = document.createElement("p");
@@ -273,7 +273,7 @@
           var mark = document.createElement("strong");
           mark.textContent = sheet.getAttribute("data-addition") + ". ";
           added.appendChild(mark);
-          added.appendChild(document.createTextNode(text.replace(/[*_`]/g, "")));
+          added.appendChild(document.createTextNode(text));
           section.appendChild(added);
         });
         var qh = document.createElement("h3");
