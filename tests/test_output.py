@@ -16,7 +16,7 @@ from mkdocs.structure.pages import Page
 
 from generator.core import fork, output
 from generator.core.catalogue import read_catalogue
-from generator.core.model import LANGS, Pattern, Retro, build_catalogue
+from generator.core.model import LANGS, Pattern, Retro, Text, build_catalogue
 from generator.core.render import Renderer
 from generator.core.tracking import OutputMemo
 
@@ -84,8 +84,8 @@ def test_an_output_memo_renders_what_a_fresh_renderer_renders_after_every_kind_o
         (patterns, retros, []),
         (korean_problem, retros, [("pattern", "build-trust", "ko"), ("cards", "ko"), ("start", "ko"),
                                   ("search", "ko")]),
-        (edited(korean_problem, "build-trust", note=None), retros, [("pattern", "build-trust", "ko"),
-                                                                    ("pattern", "build-trust", "en")]),
+        (edited(korean_problem, "build-trust", note=Text("덧붙인 주", "An added note")), retros,
+         [("pattern", "build-trust", "ko"), ("pattern", "build-trust", "en")]),
         (patterns, retros, [("pattern", "build-trust", "ko"), ("pattern", "build-trust", "en"), ("cards", "ko"),
                             ("start", "ko"), ("search", "ko")]),  # both edits undone
         (edited(patterns, "build-trust", title=replace(trust.title, en="Earn Trust")), retros, None),  # shown widely
@@ -112,7 +112,7 @@ def test_an_output_memo_renders_what_a_fresh_renderer_renders_after_every_kind_o
         if expected is None:
             assert len(made) > 6, (step, made)
         else:
-            assert sorted(made, key=str) == sorted(expected, key=str), step
+            assert sorted(made, key=str) == sorted(expected, key=str), (step, sorted(made, key=str))
 
 
 class Numbering(BasePlugin):
@@ -161,9 +161,9 @@ def test_forked_and_serial_builds_are_byte_identical_with_and_without_a_stateful
     for name, plugin in (("plain", lambda: None), ("numbered", Numbering)):
         forks.clear()
         forked = build_test_site(mini_project, tmp_path / f"{name}-forked", True, plugin())
-        assert forks == [1], name  # the English half was rendered in a second process
+        assert forks == [1, 1], name  # the English half rendered, and half the site scanned, in a second process
         serial = build_test_site(mini_project, tmp_path / f"{name}-serial", False, plugin())
-        assert forks == [1], name  # `parallel: false` kept the second build in one process
+        assert forks == [1, 1], name  # `parallel: false` kept the second build in one process
         assert len(forked) > 20 and forked.keys() == serial.keys()
         for path, content in forked.items():
             assert serial[path] == content, (name, path)
@@ -183,6 +183,6 @@ def test_a_warning_in_the_second_process_fails_a_strict_build(mini_project: Path
     monkeypatch.setattr(output, "render_language", warns_there)
     with pytest.raises(Abort, match="1 warnings in strict mode"):
         build_test_site(mini_project, tmp_path / "strict", True)
-    assert forks == [1]
+    assert forks == [1, 1]  # the English half, then half of the scan of the built site
     assert [r.getMessage() for r in caplog.records if "a warning while" in r.getMessage()] == \
         ["generator: a warning while rendering en"]

@@ -14,6 +14,7 @@ from playwright.sync_api import Browser
 from conftest import build_site, serve
 from generator.cli import main
 from generator.core import validate
+from generator.core.markup import plain_words
 from hostile import Guard, replace_field
 
 # The issue's own values: they passed `patterns validate`, and the header printed them unescaped.
@@ -78,7 +79,8 @@ def test_a_hostile_title_and_summary_are_shown_as_written_and_never_run(mini_pro
         assert page.title().startswith(TITLE + " - ")
         assert page.inner_text(".md-header__topic[data-md-component=header-topic]").strip() == TITLE
         assert page.eval_on_selector("h1", "h => h.firstChild.textContent") == TITLE
-        assert page.get_attribute("meta[name=description]", "content") == SUMMARY
+        # the description is the summary as a reader sees it (no Markdown), hostile text and all
+        assert page.get_attribute("meta[name=description]", "content") == plain_words(SUMMARY)
         assert page.locator("x_y, img").count() == 0
         page.goto(base + "patterns/first-contact/")
         assert page.title().startswith(TITLE_KO + " - ")

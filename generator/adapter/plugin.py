@@ -202,8 +202,8 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
     def after_partial_rebuild(self, pages: list[Page], config: MkDocsConfig) -> bool:
         """The last gate for the pages a partial rebuild wrote, as `_on_post_build_scan` is for a build."""
         own_host = urlsplit(config.site_url or "").hostname or ""
-        findings = [f for page in pages for f in scan_page(Path(page.file.abs_dest_path), page.file.dest_uri,
-                                                            own_host)]
+        findings = [f for page in pages for f in scan_page(Path(page.file.abs_dest_path).read_bytes(),
+                                                            page.file.dest_uri, own_host)]
         for finding in findings:
             log.error(str(finding))
         return not findings

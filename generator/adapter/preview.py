@@ -123,32 +123,44 @@ class Preview:
             return True  # nothing this site is made from changed (a file was saved unchanged)
         started = time.perf_counter()
         outputs = self.plugin.generate_again(last.config)
-        if outputs is None or outputs.keys() != last.outputs.keys():
+        if outputs is None or _pages(outputs) != _pages(last.outputs):
             return False
-        changed = [path for path, output in outputs.items() if output != last.outputs[path]]
+        changed = [path for path, output in outputs.items() if output != last.outputs.get(path)]
+        gone = [path for path in last.outputs if path not in outputs]  # search chunks are named by content
         files = {path: last.files.get_file_from_path(path) for path in changed}
         in_nav = {page.file.src_uri for page in last.nav.pages}
-        pages = [path for path in changed if files[path] is not None and files[path].page is not None]
+        pages = [path for path in changed if isinstance(outputs[path], GeneratedPage)]
         for path in pages:
             before, after = last.outputs[path], outputs[path]
             assert isinstance(before, GeneratedPage) and isinstance(after, GeneratedPage)
+            if files[path] is None or files[path].page is None:  # type: ignore[union-attr]
+                return False
             if path in in_nav and before.content != after.content:
                 return False  # its title may show in the navigation of every page
-        for path in changed:
-            file, output = files[path], outputs[path]
-            if file is None:
-                return False
-            file.content_string = output.content if isinstance(output, GeneratedPage) else output
+            files[path].content_string = after.content  # type: ignore[union-attr]
         self.plugin.before_partial_rebuild([(files[p].page, outputs[p]) for p in pages],  # type: ignore[misc]
                                            last.nav, last.config)
         engine.rebuild_pages([files[p].page for p in pages], last.config, last.files, last.nav, last.env)  # type: ignore[misc]
+        if not self.plugin.after_partial_rebuild([files[p].page for p in pages], last.config):  # type: ignore[misc]
+            return False  # the full build reports what the scan found
+        site = Path(last.config.site_dir)
         for path in changed:
-            if path not in pages:
-                files[path].copy_file()  # type: ignore[union-attr]
+            if path not in pages:  # a search index file or a data file, written as the engine writes it
+                output = outputs[path]
+                assert isinstance(output, str)
+                (site / path).parent.mkdir(parents=True, exist_ok=True)
+                (site / path).write_text(output, encoding="utf-8")
+        for path in gone:
+            (site / path).unlink(missing_ok=True)
         last.patterns, last.outputs = patterns, outputs
-        log.info(f"{len(pages)} page(s) and {len(changed) - len(pages)} other file(s) updated in "
-                 f"{time.perf_counter() - started:.2f} s; the rest of the site is unchanged")
+        log.info(f"{len(pages)} page(s) and {len(changed) - len(pages)} other file(s) updated, {len(gone)} removed, "
+                 f"in {time.perf_counter() - started:.2f} s; the rest of the site is unchanged")
         return True
+
+
+def _pages(outputs: Outputs) -> set[str]:
+    """The paths of the generated pages among a build's outputs."""
+    return {path for path, output in outputs.items() if isinstance(output, GeneratedPage)}
 
 
 def _installed(directory: Path) -> bool:

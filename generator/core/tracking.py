@@ -97,8 +97,12 @@ def changed_parts(old: Catalogue, new: Catalogue) -> set[Part]:
     return changed
 
 
-_TABLES = ("levels", "used_by", "positions", "retros")  # the catalogue's dicts keyed by pattern id
+_TABLES = ("levels", "used_by", "positions", "retros", "cited_by")  # the catalogue's dicts, read entry by entry
+_WHOLE_FIELDS = ("sources",)  # read as one part: any change to it, and only to it, counts
 _PATTERN_FIELDS = frozenset(Pattern.__dataclass_fields__)
+# The pattern's methods and properties, by the fields they read (any other reads the whole pattern).
+_DERIVED = {"additions_in": ("additions",), "known_use_anchors": ("known_uses",),
+            "citations": ("origin", "known_uses", "additions"), "cited_sources": ("origin", "known_uses", "additions")}
 
 
 def _shape(value: Any) -> Hashable:
@@ -153,6 +157,9 @@ class CatalogueView:
         value = getattr(self._catalogue, name)
         if name in _TABLES:
             return TableView(name, value, self._reads)
+        if name in _WHOLE_FIELDS:
+            self._reads.add(("table", name))
+            return value
         # A part the view cannot hand out piece by piece: any change to it, or to anything, counts.
         self._reads.update({("table", name), ("whole",)})
         return value
@@ -201,8 +208,10 @@ class PatternView:
 
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._pattern, name)
-        if name not in _PATTERN_FIELDS:  # a property or method: it may read any field
-            self._reads.add(("pattern", self._pattern.id))
+        if name not in _PATTERN_FIELDS:  # a property or method: the fields it reads, else any field
+            reads = _DERIVED.get(name)
+            self._reads.update({("field", self._pattern.id, field, None) for field in reads} if reads
+                               else {("pattern", self._pattern.id)})
             return value
         key = (self._pattern.id, name)
         self._reads.add(("shape", *key))
