@@ -83,7 +83,7 @@ LABELS: dict[Lang, dict[str, str]] = {
         "last_changed": "마지막 수정",
         "moved": "이 패턴은 새 주소로 옮겨졌습니다:",
         "sources_title": "참고 문헌",
-        "drift": "이 번역은 원문보다 늦을 수 있습니다",
+        "drift": "영어판이 더 최근에 고쳐졌습니다. 이 글에는 아직 반영되지 않았을 수 있습니다",
         "sources_intro": "패턴들이 인용하는 모든 문헌을 한 번씩 모았습니다. 문헌마다 그것을 인용하는 패턴과 사례를 붙였습니다.",
         "cited_by": "인용한 곳",
         "sources_cited": "출처",
