@@ -21,8 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.core.findings import Finding, PatternError, format_field
-from generator.core.loader import DataPath, Document, load_text
-from generator.core.validate import _contents
+from generator.core.loader import DataPath, Document, load_text, strings_and_texts
 
 CONFIRMATIONS = "translations_checked"
 _LANGUAGE_NAMES = {"ko": "Korean", "en": "English"}
@@ -65,7 +64,7 @@ def bilingual_fields(data: Any) -> dict[DataPath, tuple[str, str]]:
     fields: dict[DataPath, tuple[str, str]] = {}
     if not isinstance(data, dict):
         return fields
-    for path, text in _contents({k: v for k, v in data.items() if k != CONFIRMATIONS})[1]:
+    for path, text in strings_and_texts({k: v for k, v in data.items() if k != CONFIRMATIONS})[1]:
         if isinstance(text.get("ko"), str) and isinstance(text.get("en"), str):
             fields[path] = (text["ko"], text["en"])
     additions = data.get("additions")

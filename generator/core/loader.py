@@ -37,6 +37,7 @@ MAX_DEPTH = 20
 _TOO_DEEP = f"nesting is deeper than {MAX_DEPTH} levels; pattern files are at most a few levels deep"
 
 DataPath = tuple[str | int, ...]
+TEXT_KEYS = frozenset({"ko", "en"})  # a mapping of only these keys is a text in both languages
 
 _CORE = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "map", "seq")}
@@ -288,7 +289,7 @@ def _field_of_character(text: str, index: int) -> str:
         data = _read_carefully(readable, "")[0]
     except PatternError:
         return ""
-    return next((format_field(path) for path, value in _strings(data) if _MARK in value), "")
+    return next((format_field(path) for path, value in strings_and_texts(data)[0] if _MARK in value), "")
 
 
 def _field_on_line(text: str, number: int) -> str:
@@ -298,7 +299,7 @@ def _field_on_line(text: str, number: int) -> str:
     except PatternError:
         return ""
     best: tuple[int, int, DataPath] | None = None
-    for path, value in _strings(data):
+    for path, value in strings_and_texts(data)[0]:
         start = positions.block_starts.get(path) or positions.lines.get(path, 0)
         if start <= number <= start + value.count("\n") or positions.lines.get(path) == number:
             if best is None or len(value) > best[1]:
@@ -306,19 +307,25 @@ def _field_on_line(text: str, number: int) -> str:
     return format_field(best[2]) if best else ""
 
 
-def _strings(data: Any) -> list[tuple[DataPath, str]]:
-    """Every string value with its path, in document order."""
-    found: list[tuple[DataPath, str]] = []
+def strings_and_texts(data: Any) -> tuple[list[tuple[DataPath, str]], list[tuple[DataPath, dict[str, Any]]]]:
+    """Every string and every {ko, en} text object in a document, with paths, in document order.
+
+    One loop for both, not a recursion: it runs over every value of thousands of files.
+    """
+    strings: list[tuple[DataPath, str]] = []
+    texts: list[tuple[DataPath, dict[str, Any]]] = []
     stack: list[tuple[DataPath, Any]] = [((), data)]
     while stack:
         path, value = stack.pop()
         if isinstance(value, str):
-            found.append((path, value))
+            strings.append((path, value))
         elif isinstance(value, dict):
+            if value and value.keys() <= TEXT_KEYS:
+                texts.append((path, value))
             stack += reversed([((*path, key), item) for key, item in value.items()])
         elif isinstance(value, list):
             stack += reversed([((*path, index), item) for index, item in enumerate(value)])
-    return found
+    return strings, texts
 
 
 def _check_line_endings(text: str, display: str) -> None:

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from generator.core.findings import Finding
-from generator.core.loader import DataPath, Document
+from generator.core.loader import DataPath, Document, strings_and_texts
 from generator.core.markup import mentions
-from generator.core.validate import _contents, _did_you_mean, _finding
+from generator.core.validate import _did_you_mean, _finding
 
 # Anchors every pattern page has, the same in both languages (README, "The site").
 SECTION_ANCHORS = ("problem", "context", "forces", "solution", "resulting-context", "rationale", "known-uses",
@@ -45,7 +45,7 @@ def check_mentions(docs: list[Document], bibliography: Document | None = None,
         # Only text with "[[" can mention a pattern; a backslash escape could write one in quotes.
         if not isinstance(doc.data, dict) or ("[[" not in doc.source and "\\" not in doc.source):
             continue
-        for path, value in _contents(doc.data)[0]:
+        for path, value in strings_and_texts(doc.data)[0]:
             if "[[" in value:
                 findings += _check_text(doc, path, value, owners, ids, set(unreadable or ()))
     return findings

@@ -21,7 +21,7 @@ import fastjsonschema
 
 from generator.core import characters, markup
 from generator.core.findings import Finding, format_field
-from generator.core.loader import DataPath, Document
+from generator.core.loader import TEXT_KEYS, DataPath, Document, strings_and_texts
 
 if TYPE_CHECKING:
     import jsonschema
@@ -34,7 +34,6 @@ RESERVED_IDS = frozenset(
     "sitemap sources 404 con prn aux nul com1 com2 com3 com4 com5 com6 com7 com8 com9 "
     "lpt1 lpt2 lpt3 lpt4 lpt5 lpt6 lpt7 lpt8 lpt9".split() + [BIBLIOGRAPHY_ID]
 )
-_TEXT_KEYS = frozenset({"ko", "en"})
 
 
 @cache
@@ -214,7 +213,7 @@ def _translate(doc: Document, error: jsonschema.ValidationError) -> Iterator[Fin
                 yield _finding(doc, (*path, name), f"unknown field '{name}'{guess}{hint}")
     elif kind == "type":
         expected = schema["type"]
-        if set(schema.get("properties", {})) == _TEXT_KEYS:
+        if set(schema.get("properties", {})) == TEXT_KEYS:
             expected = "text"
         yield _finding(doc, path, f"expected {_TYPE_NAMES[expected]}, got {_describe(doc, path)}"
                        + _quote_hint(doc, path, expected))
@@ -323,30 +322,9 @@ def _check_file_name(doc: Document) -> Iterator[Finding]:
             yield _finding(doc, ("id",), f"{reserved_reason(pid)}; choose another id")
 
 
-def _contents(data: Any) -> tuple[list[tuple[DataPath, str]], list[tuple[DataPath, dict[str, Any]]]]:
-    """Every string and every {ko, en} text object in a document, with paths, in document order.
-
-    One loop for both, not a recursion: it runs over every value of thousands of files.
-    """
-    strings: list[tuple[DataPath, str]] = []
-    texts: list[tuple[DataPath, dict[str, Any]]] = []
-    stack: list[tuple[DataPath, Any]] = [((), data)]
-    while stack:
-        path, value = stack.pop()
-        if isinstance(value, str):
-            strings.append((path, value))
-        elif isinstance(value, dict):
-            if value and value.keys() <= _TEXT_KEYS:
-                texts.append((path, value))
-            stack += reversed([((*path, key), item) for key, item in value.items()])
-        elif isinstance(value, list):
-            stack += reversed([((*path, index), item) for index, item in enumerate(value)])
-    return strings, texts
-
-
 def _check_strings(doc: Document, schema: Path = SCHEMA_PATH) -> Iterator[Finding]:
     """Every string value as parsed (after YAML's escapes): visible, NFC, not blank; prose as the site shows it."""
-    strings, texts = _contents(doc.data)
+    strings, texts = strings_and_texts(doc.data)
     # One look at all the file's text first, joined by spaces (which never compose with a neighbour):
     # most files have nothing to report, and then each string needs only the cheaper checks.
     whole = " ".join(value for _, value in strings)
@@ -552,7 +530,7 @@ def _references_to_unreadable(doc: Document, owners: dict[str, Document],
         for index, ref in enumerate(items if isinstance(items, list) else []):
             if isinstance(ref, str) and ref in unreadable and ref not in owners:
                 places.setdefault(ref, []).append(((field, index), ref))
-    for path, value in _contents(doc.data)[0] if "[[" in doc.source else ():
+    for path, value in strings_and_texts(doc.data)[0] if "[[" in doc.source else ():
         for mention in markup.mentions(value) if "[[" in value else ():
             if mention.id in unreadable and mention.id not in owners:
                 places.setdefault(mention.id, []).append((path, f"[[{mention.raw}]]"))
