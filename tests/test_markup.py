@@ -94,6 +94,24 @@ def test_every_text_in_the_catalogue_converts_the_same_with_and_without_the_shor
     assert [t for t in texts if markup.to_html(t, resolve, lang) != full_path(t, lang)] == []
 
 
+MENTION_CASES = [
+    "[[a]]를 보라", "[[a]]\n[[b]]", "- one [[a]]\n- two [[b|words]]", "> [[a#solution|quoted]] 다음", "*[[a]]*",
+    "[[ |x]] [[a]]", "[[[a]]]", "[a [[b]]] c", "[x](https://e.com/[[a]]) [[b]]", "[x]: https://e.com/[[a]]\n\n[[b]]",
+    "`[[a]]` [[b]]", "```\n[[a]]\n```\n[[b]]", "~~~\n[[a]]\n~~~", "    [[a]]\n\n[[b]]", "\\[[a]] [[b]]",
+    "<https://e.com/[[a]]> [[b]]", "&#91;&#91;a]] [[b]]", "[[a]]   \n다음 줄", "[[a]]\n\n다음 문단",
+]
+
+
+def test_mentions_without_the_parser_are_the_parsers_wherever_the_text_allows_it() -> None:
+    # mentions() reads plain text with a regular expression, and hands anything that could be code,
+    # an escape, a tag or a link destination to the parser; both must agree wherever the shortcut runs.
+    texts = [*MENTION_CASES, *TRICKY, *EVERYTHING, *_real_prose()]
+    shortcut = [t for t in texts if "[[" in t and not markup._MENTION_UNSURE.search(t.strip("\n"))]
+    assert len(shortcut) > 50
+    assert [t for t in shortcut if markup.mentions(t) != list(markup._parsed(t.strip("\n"))[1])] == []
+    assert all(markup.mentions(t) == list(markup._parsed(t.strip("\n"))[1]) for t in MENTION_CASES)
+
+
 @pytest.mark.parametrize(("text", "lang", "expected"), [
     ("Rising의 장에 실린 Marianne Davis 이야기", "ko",
      '<p><span lang="en">Rising</span>의 장에 실린 <span lang="en">Marianne Davis</span> 이야기</p>'),
@@ -158,7 +176,7 @@ def test_a_mention_inside_a_link_makes_no_nested_link() -> None:
 
 def test_mentions_are_listed_in_order_and_code_is_not_a_mention() -> None:
     assert markup.mentions("[[a]] then [[b#forces|these]] and `[[c]]`\n\n    [[d]]\n\n[[e#problem]]를") == [
-        markup.Mention("a", "", "", "a", " "), markup.Mention("b", "forces", "these", "b#forces|these", " "),
+        markup.Mention("a", "", "", "a", ""), markup.Mention("b", "forces", "these", "b#forces|these", ""),
         markup.Mention("e", "problem", "", "e#problem", "를")]
     assert markup.mentions("no mention [x] [[]] [[ |words]]") == []
 

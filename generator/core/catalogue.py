@@ -15,7 +15,7 @@ from generator.core.drift import check_confirmations
 from generator.core.findings import Finding, PatternError, errors_in
 from generator.core.fork import map_in_two
 from generator.core.loader import Document, load_directory, load_document, pattern_files, possible_ids
-from generator.core.mentions import check_mentions
+from generator.core.mentions import TextMentions, check_mentions, mentions_in
 from generator.core.validate import check_across, check_document, validate_retros
 
 if TYPE_CHECKING:
@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 # Below this many files a second process costs more than it saves.
 PARALLEL_FROM = 200
 
-FileReading = tuple[Document | None, list[Finding]]  # a file's document (if it could be read) and findings
+# A file's document (if it could be read), its findings, and its texts that mention patterns.
+FileReading = tuple[Document | None, list[Finding], TextMentions]
 Check = Callable[[Document, dt.date], list[Finding]]
 
 
@@ -97,19 +98,21 @@ def read_catalogue(directory: Path, root: Path, retros_dir: Path | None = None, 
         return [_read_and_check(path, display, today) for path, display in chunk]
 
     results = map_in_two(read, files, parallel and len(files) >= PARALLEL_FROM)
-    bibliography, bibliography_findings = _read_bibliography(bibliography_path, root, today, bool(files), cache) \
-        if listed else (None, [])
+    bibliography, bibliography_findings, bibliography_mentions = \
+        _read_bibliography(bibliography_path, root, today, bool(files), cache) if listed else (None, [], ())
     if cache:
         cache.keep_only({path for path, _ in files} | {bibliography_path})
-    docs = [doc for doc, _ in results if doc is not None]
+    docs = [doc for doc, _, _ in results if doc is not None]
     # A file that cannot be read is reported once, by itself; references to the ids it may hold are not
     # reported as unknown in the files that make them.
-    unreadable = {pid: display for (path, display), (doc, _) in zip(files, results) if doc is None
+    unreadable = {pid: display for (path, display), (doc, _, _) in zip(files, results) if doc is None
                   for pid in possible_ids(path)}
-    findings += [finding for _, file_findings in results for finding in file_findings]
+    findings += [finding for _, file_findings, _ in results for finding in file_findings]
     findings += check_across(docs, unreadable) + bibliography_findings
-    findings += check_citations(docs, bibliography, complete=not any(doc is None for doc, _ in results))
-    findings += check_mentions(docs, bibliography, unreadable)
+    findings += check_citations(docs, bibliography, complete=not any(doc is None for doc, _, _ in results))
+    mentioned = [(doc, texts) for doc, _, texts in results if doc is not None]
+    findings += check_mentions(mentioned + ([(bibliography, bibliography_mentions)] if bibliography else []),
+                               unreadable)
     retro_docs, retro_findings = load_directory(retros_dir, root) if retros_dir else ([], [])
     ids = {d.data["id"] for d in docs if isinstance(d.data, dict) and isinstance(d.data.get("id"), str)}
     findings = sorted(set(findings + retro_findings + validate_retros(retro_docs, ids, unreadable=unreadable)))
@@ -122,19 +125,19 @@ def _read_bibliography(path: Path, root: Path, today: dt.date, needed: bool,
     display = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
     if not path.exists():
         return None, [Finding(display, 0, "", "file is missing: every source the patterns cite is listed here, "
-                              "once (see docs/format.md); create it")] if needed else []
+                              "once (see docs/format.md); create it")] if needed else [], ()
     if cache:
         return cache.read(path, display, today, check_bibliography)
     return _read_and_check(path, display, today, check_bibliography)
 
 
 def _read_and_check(path: Path, display: str, today: dt.date, check: Check | None = None) -> FileReading:
-    """One file read and checked on its own: its document (if it could be read) and its findings."""
+    """One file read and checked on its own: its document (if it could be read), findings and mentions."""
     try:
         doc = load_document(path, display)
     except PatternError as e:
-        return None, e.findings
-    return doc, (check or _check_pattern)(doc, today)
+        return None, e.findings, ()
+    return doc, (check or _check_pattern)(doc, today), mentions_in(doc)
 
 
 def _check_pattern(doc: Document, today: dt.date) -> list[Finding]:

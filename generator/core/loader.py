@@ -69,6 +69,16 @@ class Document:
     source: str = field(repr=False)
 
     @functools.cached_property
+    def contents(self) -> tuple[list[tuple[DataPath, str]], list[tuple[DataPath, dict[str, Any]]]]:
+        """Every string and every {ko, en} text of the file, with paths (`strings_and_texts`), found once:
+        several checks walk them."""
+        return strings_and_texts(self.data)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Sent back from a forked reading without `contents`, which is quicker to find again than to send.
+        return {name: value for name, value in self.__dict__.items() if name != "contents"}
+
+    @functools.cached_property
     def positions(self) -> Positions:
         """The careful reading's positions; most files have no finding, so they never need this."""
         return _read_carefully(self.source, self.display)[1]

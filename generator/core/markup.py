@@ -50,7 +50,7 @@ class Mention:
     anchor: str
     words: str
     raw: str = ""  # between [[ and ]], as written
-    followed_by: str = ""  # the character right after ]] ("" at the end of a line), for the particle check
+    followed_by: str = ""  # the character right after ]] ("" for a space, a line break or the end), for particles
 
 
 @dataclass(frozen=True)
@@ -68,21 +68,27 @@ def link_allowed(url: str) -> bool:
     return scheme is not None and scheme.group(1).lower() in LINK_SCHEMES
 
 
-def _mention_rule(state: StateInline, silent: bool) -> bool:
-    """`[[id]]`, `[[id|words]]`, `[[id#anchor]]`, `[[id#anchor|words]]`: a token for the renderer to resolve."""
-    found = _MENTION.match(state.src, state.pos) if state.src.startswith("[[", state.pos) else None
-    if found is None:
-        return False
+def _mention_at(found: re.Match[str], src: str) -> Mention | None:
+    """The mention a match of the grammar makes, or None (no id: the brackets stay text)."""
     target, _, words = found.group(1).partition("|")
     pattern_id, _, anchor = target.partition("#")
     if not pattern_id.strip():
+        return None
+    after = src[found.end(): found.end() + 1]
+    return Mention(pattern_id.strip(), anchor.strip(), words.strip(), found.group(1), "" if after.isspace() else after)
+
+
+def _mention_rule(state: StateInline, silent: bool) -> bool:
+    """`[[id]]`, `[[id|words]]`, `[[id#anchor]]`, `[[id#anchor|words]]`: a token for the renderer to resolve."""
+    found = _MENTION.match(state.src, state.pos) if state.src.startswith("[[", state.pos) else None
+    mention = _mention_at(found, state.src) if found else None
+    if mention is None:
         return False
     # Inside a link's words this rule makes the link fail (CommonMark allows no link in a link),
     # so a mention never nests in another link.
     if not silent:
-        state.push("mention", "", 0).meta = {"mention": Mention(
-            pattern_id.strip(), anchor.strip(), words.strip(), found.group(1), state.src[found.end(): found.end() + 1])}
-    state.pos = found.end()
+        state.push("mention", "", 0).meta = {"mention": mention}
+    state.pos = found.end()  # type: ignore[union-attr]
     return True
 
 
@@ -194,11 +200,21 @@ def to_inline_html(text: str, resolve: Resolve, lang: str = "") -> str:
     return html_text
 
 
+# What could make a "[[…]]" in the text something else than a mention, or hide one: code (backticks,
+# fences, indented lines), escapes, tags and autolinks, and link destinations or definitions, which
+# may hold brackets. Text with none of these has every match of the grammar as a mention, in order
+# (tests/test_markup.py checks this against the parser on every text it has).
+_MENTION_UNSURE = re.compile(r"[`\\<~]|\]\(|\]:|^(?: {4}|\t)", re.M)
+
+
 def mentions(text: str) -> list[Mention]:
     """Every mention in a text, in order (mentions inside code are text, not mentions)."""
     if "[[" not in text:
         return []
-    return list(_parsed(text.strip("\n"))[1])
+    text = text.strip("\n")
+    if _MENTION_UNSURE.search(text):
+        return list(_parsed(text)[1])
+    return [m for m in (_mention_at(found, text) for found in _MENTION.finditer(text)) if m is not None]
 
 
 def plain_words(text: str, resolve: Resolve | None = None) -> str:
@@ -224,7 +240,9 @@ def plain_words(text: str, resolve: Resolve | None = None) -> str:
 
 def problems(text: str) -> list[Problem]:
     """Raw HTML, images and links to other schemes that the site will show as text, for the validator."""
-    if "<" not in text and "[" not in text:  # every tag, autolink, link and image starts with one
+    # Every tag and autolink has a "<"; every inline link and image a "](" and every link definition a "]:"
+    # (CommonMark allows nothing between them): text with none of these (mentions included) has no problem.
+    if "<" not in text and "](" not in text and "]:" not in text:
         return []
     found: list[Problem] = []
     line = 0

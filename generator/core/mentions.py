@@ -10,12 +10,12 @@ particle.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from generator.core.findings import Finding
-from generator.core.loader import DataPath, Document, strings_and_texts
-from generator.core.markup import mentions
+from generator.core.loader import DataPath, Document
+from generator.core.markup import Mention, mentions
 from generator.core.validate import _did_you_mean, _finding
 
 # Anchors every pattern page has, the same in both languages (README, "The site").
@@ -31,35 +31,48 @@ def known_use_anchors(data: dict[str, Any]) -> list[str]:
             for n, u in enumerate(uses if isinstance(uses, list) else [], 1)]
 
 
-def check_mentions(docs: list[Document], bibliography: Document | None = None,
+TextMentions = tuple[tuple[DataPath, str, tuple[Mention, ...]], ...]  # each text with mentions, and them
+
+
+def mentions_in(doc: Document) -> TextMentions:
+    """Every text of a file that mentions a pattern, with its mentions as the parser reads them.
+
+    Found with the file's own checks (on two cores for a large folder, and kept between a
+    preview's rebuilds), so the check across files only compares them with the catalogue.
+    """
+    # Only text with "[[" can mention a pattern; a backslash escape could write one in quotes.
+    if not isinstance(doc.data, dict) or ("[[" not in doc.source and "\\" not in doc.source):
+        return ()
+    return tuple((path, value, tuple(mentions(value))) for path, value in doc.contents[0]
+                 if "[[" in value)
+
+
+def check_mentions(found: Sequence[tuple[Document, TextMentions]],
                    unreadable: dict[str, str] | None = None) -> list[Finding]:
-    """Findings for every mention in the patterns (and the bibliography's notes).
+    """Findings for every mention in the patterns (and the bibliography's notes): `found` holds each file
+    with its `mentions_in`, the patterns first.
 
     A mention of an id that only an unreadable file may hold is not an unknown id: `check_across`
     notes it once per file.
     """
-    owners = {d.data["id"]: d for d in docs if isinstance(d.data, dict) and isinstance(d.data.get("id"), str)}
+    owners = {d.data["id"]: d for d, _ in found if isinstance(d.data, dict) and isinstance(d.data.get("id"), str)}
     ids = sorted(owners)
     findings: list[Finding] = []
-    for doc in [*docs, *([bibliography] if bibliography else [])]:
-        # Only text with "[[" can mention a pattern; a backslash escape could write one in quotes.
-        if not isinstance(doc.data, dict) or ("[[" not in doc.source and "\\" not in doc.source):
-            continue
-        for path, value in strings_and_texts(doc.data)[0]:
-            if "[[" in value:
-                findings += _check_text(doc, path, value, owners, ids, set(unreadable or ()))
+    for doc, texts in found:
+        for path, value, its_mentions in texts:
+            findings += _check_text(doc, path, value, its_mentions, owners, ids, set(unreadable or ()))
     return findings
 
 
-def _check_text(doc: Document, path: DataPath, value: str, owners: dict[str, Document],
-                ids: list[str], unreadable: set[str]) -> Iterator[Finding]:
+def _check_text(doc: Document, path: DataPath, value: str, its_mentions: tuple[Mention, ...],
+                owners: dict[str, Document], ids: list[str], unreadable: set[str]) -> Iterator[Finding]:
     korean = bool(path) and path[-1] == "ko"
-    for m in mentions(value):
+    for m in its_mentions:
         snippet = f"[[{m.raw}]]"
         has_words = "|" in m.raw
         if m.id not in owners:
             if m.id in unreadable:
-                continue  # noted by check_mentions, once per file
+                continue  # check_across notes it, once per file
             yield _finding(doc, path, f"expected [[id]] of a pattern in patterns/, got '{snippet}'"
                            f"{_did_you_mean(m.id, ids)}", snippet=snippet)
             continue

@@ -21,7 +21,7 @@ import fastjsonschema
 
 from generator.core import characters, markup
 from generator.core.findings import Finding, format_field
-from generator.core.loader import TEXT_KEYS, DataPath, Document, strings_and_texts
+from generator.core.loader import TEXT_KEYS, DataPath, Document
 
 if TYPE_CHECKING:
     import jsonschema
@@ -324,7 +324,7 @@ def _check_file_name(doc: Document) -> Iterator[Finding]:
 
 def _check_strings(doc: Document, schema: Path = SCHEMA_PATH) -> Iterator[Finding]:
     """Every string value as parsed (after YAML's escapes): visible, NFC, not blank; prose as the site shows it."""
-    strings, texts = strings_and_texts(doc.data)
+    strings, texts = doc.contents
     # One look at all the file's text first, joined by spaces (which never compose with a neighbour):
     # most files have nothing to report, and then each string needs only the cheaper checks.
     whole = " ".join(value for _, value in strings)
@@ -530,7 +530,7 @@ def _references_to_unreadable(doc: Document, owners: dict[str, Document],
         for index, ref in enumerate(items if isinstance(items, list) else []):
             if isinstance(ref, str) and ref in unreadable and ref not in owners:
                 places.setdefault(ref, []).append(((field, index), ref))
-    for path, value in strings_and_texts(doc.data)[0] if "[[" in doc.source else ():
+    for path, value in doc.contents[0] if "[[" in doc.source else ():
         for mention in markup.mentions(value) if "[[" in value else ():
             if mention.id in unreadable and mention.id not in owners:
                 places.setdefault(mention.id, []).append((path, f"[[{mention.raw}]]"))
