@@ -143,8 +143,12 @@ def _history(directory: Path, docs: list[Document]) -> Iterator[tuple[Document, 
     if status is None:
         return
     root = Path(top.decode().strip()).resolve()  # type: ignore[union-attr]
-    by_name = {doc.path.resolve().relative_to(root).as_posix(): doc for doc in docs
-               if doc.path.resolve().is_relative_to(root)}
+    folders: dict[Path, Path] = {}  # each folder resolved once: a thousand files share one or two
+    by_name: dict[str, Document] = {}
+    for doc in docs:
+        folder = folders.get(doc.path.parent) or folders.setdefault(doc.path.parent, doc.path.parent.resolve())
+        if (folder / doc.path.name).is_relative_to(root):
+            by_name[(folder / doc.path.name).relative_to(root).as_posix()] = doc
     edited = {entry[3:] for entry in status.decode("utf-8", "replace").split("\0") if len(entry) > 3}
     commits: dict[str, list[Change]] = {}  # file -> its commits, newest first (git log's order)
     change = Change(None, None)
