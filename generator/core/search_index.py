@@ -231,7 +231,7 @@ def _encode(postings: Postings, shifts: list[float], log2: list[float]) -> list[
 
 def _chunks(keys: dict[str, Postings], shifts: list[float]) -> list[tuple[str, list[object]]]:
     """Keys in order, as [key, postings, key, postings, …] chunks of about CHUNK_BYTES each."""
-    most = max((count for postings in keys.values() for count in postings.values()), default=1)
+    most = max(map(max, map(dict.values, keys.values())), default=1)  # the largest count of any posting
     log2 = [0.0, *(math.log2(count) for count in range(1, most + 1))]
     chunks: list[tuple[str, list[object]]] = []
     current: list[object] = []
