@@ -83,11 +83,16 @@ def test_an_output_memo_renders_what_a_fresh_renderer_renders_after_every_kind_o
     steps = [  # (patterns, retros, outputs that must be made again; None: more than a few), each after the last
         (patterns, retros, []),
         (korean_problem, retros, [("pattern", "build-trust", "ko"), ("cards", "ko"), ("start", "ko"),
+                                  ("prose", "patterns/build-trust.md"), ("prose", "cards.md"),  # the problem
+                                  ("minutes", "build-trust", "ko"), ("search doc", "build-trust", "ko"),
                                   ("search", "ko")]),
         (edited(korean_problem, "build-trust", note=Text("덧붙인 주", "An added note")), retros,
-         [("pattern", "build-trust", "ko"), ("pattern", "build-trust", "en")]),
+         [("pattern", "build-trust", "ko"), ("pattern", "build-trust", "en"),
+          ("prose", "patterns/build-trust.md"), ("prose", "en/patterns/build-trust.md")]),  # the note
         (patterns, retros, [("pattern", "build-trust", "ko"), ("pattern", "build-trust", "en"), ("cards", "ko"),
-                            ("start", "ko"), ("search", "ko")]),  # both edits undone
+                            ("start", "ko"), ("prose", "patterns/build-trust.md"), ("prose", "cards.md"),
+                            ("minutes", "build-trust", "ko"), ("search doc", "build-trust", "ko"),
+                            ("search", "ko")]),  # both edits undone
         (edited(patterns, "build-trust", title=replace(trust.title, en="Earn Trust")), retros, None),  # shown widely
         (patterns, [*retros, Retro("2026-11-20", "team", (patterns[-1].id,), "new")], None),
         ([p for p in patterns if p.id != "know-the-customer"], retros, None),  # every place and count
@@ -100,7 +105,8 @@ def test_an_output_memo_renders_what_a_fresh_renderer_renders_after_every_kind_o
         before = memo.made
         result = real_get(key, make)
         if memo.made > before:
-            made.append(key[0][:3] if key[0][0] == "pattern" else key[0])
+            kind = key[0][0]  # not the documents of a search index's key, nor the text of a prose's
+            made.append(key[0][:2] if kind == "search" else ("prose", key[0][3]) if kind == "prose" else key[0][:3])
         return result
 
     memo.get = spy  # type: ignore[method-assign]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from generator.core.fork import map_in_two
 from generator.core.model import LANGS, Lang
 from generator.core.render import GeneratedPage, Renderer
-from generator.core.search import search_docs
+from generator.core.search import SearchDoc, search_doc
 from generator.core.search_index import build_search_files
 
 # Below this many patterns a second process costs more than it saves.
@@ -30,9 +30,21 @@ class LanguageOutput:
 
 
 def render_language(renderer: Renderer, lang: Lang) -> LanguageOutput:
-    search_files = renderer.tracked(("search", lang),
-                                    lambda: build_search_files(search_docs(renderer.catalogue, lang), lang))
+    docs = tuple(_search_docs(renderer, lang))
+    # The index depends on the catalogue only through the documents, so they are its key: a preview
+    # edit that changes no searchable text reuses the files; one that does builds them again.
+    search_files = renderer.tracked(("search", lang, docs), lambda: build_search_files(docs, lang))
     return LanguageOutput(lang, renderer.pages(lang), search_files, renderer.pattern_data(lang))
+
+
+def _search_docs(renderer: Renderer, lang: Lang) -> list[SearchDoc]:
+    """Each pattern's search document; under a preview's memo, made again only for the patterns an edit changed."""
+    def doc(pattern_id: str) -> SearchDoc:
+        def make() -> SearchDoc:
+            catalogue = renderer.catalogue  # the memo's view while this runs: see Renderer.tracked
+            return search_doc(catalogue[pattern_id], catalogue, lang)
+        return renderer.tracked(("search doc", pattern_id, lang), make)
+    return [doc(pattern.id) for pattern in renderer.catalogue.patterns]
 
 
 def render_site(renderer: Renderer, parallel: bool = False) -> list[LanguageOutput]:

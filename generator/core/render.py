@@ -289,7 +289,8 @@ class Renderer:
 
     @jinja2.pass_context
     def _minutes(self, ctx: jinja2.runtime.Context, pattern: Pattern) -> int:
-        return reading_minutes(pattern, ctx["lang"])
+        lang = ctx["lang"]
+        return self.tracked(("minutes", pattern.id, lang), lambda: reading_minutes(self.catalogue[pattern.id], lang))
 
     @jinja2.pass_context
     def _short_solution(self, ctx: jinja2.runtime.Context, pattern: Pattern) -> markupsafe.Markup:
@@ -376,13 +377,18 @@ class Renderer:
 
     def _prose(self, ctx: jinja2.runtime.Context, text: str,
                convert: Callable[[str, Resolve, str], str]) -> markupsafe.Markup:
-        """Pattern prose as sanitised HTML, its mentions linked from this page in its language."""
+        """Pattern prose as sanitised HTML, its mentions linked from this page in its language.
+
+        Tracked on its own (its key: the text, and what the links depend on), so a preview that
+        renders a page again converts only the prose that changed.
+        """
         def resolve(pattern_id: str, section: str) -> tuple[str, str] | None:
             if pattern_id not in self.catalogue:
                 return None
             fragment = f"#{section}" if section and _ANCHOR.fullmatch(section) else ""  # validated: an anchor only
             return self._pattern_url(ctx, pattern_id) + fragment, self.catalogue[pattern_id].title(ctx["lang"])
-        return markupsafe.Markup(convert(text, resolve, ctx["lang"]))
+        return self.tracked(("prose", convert, ctx["lang"], ctx["page_path"], text),
+                            lambda: markupsafe.Markup(convert(text, resolve, ctx["lang"])))
 
     @jinja2.pass_context
     def _link(self, ctx: jinja2.runtime.Context, pattern_id: str) -> markupsafe.Markup:

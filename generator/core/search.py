@@ -121,10 +121,11 @@ class SearchDoc:
 
 def search_docs(catalogue: Catalogue, lang: Lang) -> list[SearchDoc]:
     """Every pattern of the catalogue as one language's search sees it, in catalogue order."""
-    return [_search_doc(pattern, catalogue, lang) for pattern in catalogue.patterns]
+    return [search_doc(pattern, catalogue, lang) for pattern in catalogue.patterns]
 
 
-def _search_doc(p: Pattern, catalogue: Catalogue, lang: Lang) -> SearchDoc:
+def search_doc(p: Pattern, catalogue: Catalogue, lang: Lang) -> SearchDoc:
+    """One pattern as one language's search sees it; the catalogue gives the titles its mentions show."""
     def title(pattern_id: str, section: str) -> tuple[str, str] | None:
         return ("", catalogue[pattern_id].title(lang)) if pattern_id in catalogue else None
 

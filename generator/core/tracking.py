@@ -27,13 +27,18 @@ _MISSING = object()
 
 
 class OutputMemo:
-    """Outputs of the previous rendering, each with the parts of the catalogue it read."""
+    """Outputs of the previous rendering, each with the parts of the catalogue it read.
+
+    An output may be made of others (a page of its prose): what they read counts as read by it,
+    and when it is reused, they are kept for the next rendering too.
+    """
 
     def __init__(self) -> None:
-        self._previous: dict[Hashable, tuple[R, frozenset[Part]]] = {}  # type: ignore[valid-type]
-        self._current: dict[Hashable, tuple[Any, frozenset[Part]]] = {}
+        self._previous: dict[Hashable, _Entry] = {}
+        self._current: dict[Hashable, _Entry] = {}
         self._catalogue: Catalogue | None = None
         self._changed: set[Part] | None = None  # None: everything is new
+        self._open: list[tuple[set[Part], list[Hashable]]] = []  # outputs being made: reads, inner outputs
         self.made = 0  # outputs made (not reused) in the current rendering
 
     def next_rendering(self, catalogue: Catalogue) -> None:
@@ -47,14 +52,35 @@ class OutputMemo:
         """`make(view)`'s result, or the previous rendering's if nothing it read has changed."""
         assert self._catalogue is not None, "call next_rendering first"
         known = self._current.get(key) or self._previous.get(key)
-        if known is not None and self._changed is not None and self._changed.isdisjoint(known[1]):
-            self._current[key] = known
-            return known[0]  # type: ignore[no-any-return]
-        reads: set[Part] = set()
-        result = make(CatalogueView(self._catalogue, reads))  # type: ignore[arg-type]
-        self._current[key] = (result, frozenset(reads))
-        self.made += 1
-        return result
+        if known is None or self._changed is None or not self._changed.isdisjoint(known[1]):
+            reads: set[Part] = set()
+            inner: list[Hashable] = []
+            self._open.append((reads, inner))
+            try:
+                result = make(CatalogueView(self._catalogue, reads))  # type: ignore[arg-type]
+            finally:
+                self._open.pop()
+            known = (result, frozenset(reads), tuple(inner))
+            self.made += 1
+        else:
+            self._keep(known)
+        self._current[key] = known
+        if self._open:
+            self._open[-1][0].update(known[1])
+            self._open[-1][1].append(key)
+        return known[0]  # type: ignore[no-any-return]
+
+    def _keep(self, entry: _Entry) -> None:
+        """A reused output's inner outputs, kept for the next rendering."""
+        for key in entry[2]:
+            inner = self._current.get(key) or self._previous.get(key)
+            if inner is not None and key not in self._current:
+                self._current[key] = inner
+                self._keep(inner)
+
+
+# An output: its result, the parts of the catalogue it read, the keys of the outputs it was made of.
+_Entry = tuple[Any, frozenset[Part], tuple[Hashable, ...]]
 
 
 def changed_parts(old: Catalogue, new: Catalogue) -> set[Part]:
