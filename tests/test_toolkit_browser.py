@@ -82,6 +82,21 @@ def test_retro_sheet_shows_exactly_the_chosen_patterns_and_prints(page: Page, se
     assert pdf_pages(page.pdf(format="A4")) >= 1
 
 
+@pytest.mark.parametrize(("lang", "message"), [("", "패턴 내용을 불러오지 못했습니다"),
+                                                ("en/", "The patterns could not be loaded")])
+def test_retro_sheet_says_so_when_its_data_cannot_be_loaded(lang: str, message: str, page: Page,
+                                                             served_site: str) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route("**/data/*.json", lambda route: route.abort())  # offline, or the file is gone
+    page.goto(f"{served_site}{lang}retro/?p=be-responsive,take-your-licks")
+    page.wait_for_selector(".retro-sheet__failed")
+    assert page.get_attribute(".retro-sheet__failed", "role") == "alert"
+    assert page.inner_text(".retro-sheet__failed").startswith(message)
+    assert page.locator(".retro-sheet__pattern").count() == 0
+    assert errors == []
+
+
 def test_picking_patterns_builds_the_retro_sheet_link(page: Page, served_site: str) -> None:
     page.goto(served_site + "patterns/")
     page.check(".retro-pick[value='take-your-licks']")
@@ -107,6 +122,20 @@ def test_situation_finder_narrows_as_you_type(page: Page, served_site: str, lang
     shown = page.eval_on_selector_all(".situation-group:not([hidden])", "els => els.map(e => e.dataset.pattern)")
     assert expected <= set(shown[:3]) or expected <= set(shown), shown
     assert len(shown) < total
+
+
+def test_situation_finder_says_so_when_the_index_cannot_be_loaded(page: Page, served_site: str) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route("**/search/**", lambda route: route.abort())
+    page.goto(served_site + "en/situations/")
+    page.type("#situation-filter", "angry")
+    page.wait_for_function("document.querySelector('.situation-finder__status').textContent !== ''")
+    assert page.inner_text(".situation-finder__status") == "Search could not load its index; try again"
+    assert errors == []
+    page.unroute("**/search/**")  # and the next keystroke tries again
+    page.type("#situation-filter", " customer")
+    page.wait_for_function("document.querySelector('.situation-finder').dataset.shownFor === 'angry customer'")
 
 
 def test_copy_link_puts_the_section_url_on_the_clipboard(context: BrowserContext, served_site: str) -> None:

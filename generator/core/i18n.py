@@ -69,6 +69,7 @@ LABELS: dict[Lang, dict[str, str]] = {
         "retro_intro": "고른 패턴의 요약, 해법, 회고 질문을 한 장에 모았습니다. 이 페이지의 주소를 회고 기록에 붙여 넣으세요.",
         "retro_empty": "아직 고른 패턴이 없습니다. 그 주에 있었던 일과 닿는 패턴에 '회고 시트에 넣기'를 표시하면 여기에 모입니다:",
         "unknown_pattern": "알 수 없는 패턴",
+        "retro_failed": "패턴 내용을 불러오지 못했습니다. 연결을 확인하고 페이지를 새로 고쳐 주세요.",
         "tags_title": "태그별 패턴",
         "copy": "복사",
         "copied": "복사했습니다",
@@ -181,6 +182,7 @@ LABELS: dict[Lang, dict[str, str]] = {
         "retro_empty": "No pattern picked yet. Tick \"Add to the retro sheet\" on the patterns that touch what happened, "
                        "and they come together here:",
         "unknown_pattern": "Unknown pattern",
+        "retro_failed": "The patterns could not be loaded. Check the connection and reload the page.",
         "tags_title": "Patterns by tag",
         "copy": "Copy",
         "copied": "Copied",

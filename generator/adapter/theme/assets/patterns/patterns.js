@@ -194,7 +194,8 @@
       opened = opened || window.patternsSearch.open(search.getAttribute("data-index"))
         .catch(function (error) { opened = null; throw error; });  // the next keystroke tries again
       opened.then(function (index) { return window.patternsSearch.search(index, q, SHOWN); })
-        .then(function (results) { if (input.value === q) show(results, q); });
+        .then(function (results) { if (input.value === q) show(results, q); },
+              function () { if (input.value === q) status.textContent = search.getAttribute("data-failed"); });
     }
 
     input.addEventListener("input", run);
@@ -230,7 +231,10 @@
     }
     var empty = document.querySelector(".retro-sheet__empty");
     if (empty) empty.hidden = true;
-    fetch(sheet.getAttribute("data-source")).then(function (r) { return r.json(); }).then(function (data) {
+    fetch(sheet.getAttribute("data-source")).then(function (r) {
+      if (!r.ok) throw new Error(r.status);
+      return r.json();
+    }).then(function (data) {
       /* Ids come from the address: only the data's own keys count, so "__proto__" or "constructor"
        * is an unknown pattern like any other, never something inherited from Object. */
       var patterns = new Map(Object.keys(data).map(function (key) { return [key, data[key]]; }));
@@ -288,6 +292,13 @@
         section.appendChild(list);
         sheet.appendChild(section);
       });
+    }, function () {
+      /* Offline, or the data is missing: say so, rather than leave a blank sheet. */
+      var failed = document.createElement("p");
+      failed.className = "retro-sheet__failed";
+      failed.setAttribute("role", "alert");
+      failed.textContent = sheet.getAttribute("data-failed");
+      sheet.appendChild(failed);
     });
   }
 
