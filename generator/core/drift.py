@@ -59,13 +59,17 @@ def fingerprint(ko: str, en: str) -> str:
     return hashlib.sha256(f"{ko}\0{en}".encode()).hexdigest()[:8]
 
 
-def bilingual_fields(data: Any) -> dict[DataPath, tuple[str, str]]:
-    """Every text field with both languages, by path: {ko, en} texts, and additions (ko and en beside section)."""
+def bilingual_fields(data: Any, texts: list[tuple[DataPath, dict[str, Any]]] | None = None
+                     ) -> dict[DataPath, tuple[str, str]]:
+    """Every text field with both languages, by path: {ko, en} texts, and additions (ko and en beside section).
+
+    `texts`: the document's text objects (`Document.contents`), when they have been found already.
+    """
     fields: dict[DataPath, tuple[str, str]] = {}
     if not isinstance(data, dict):
         return fields
-    for path, text in strings_and_texts({k: v for k, v in data.items() if k != CONFIRMATIONS})[1]:
-        if isinstance(text.get("ko"), str) and isinstance(text.get("en"), str):
+    for path, text in strings_and_texts(data)[1] if texts is None else texts:
+        if path[:1] != (CONFIRMATIONS,) and isinstance(text.get("ko"), str) and isinstance(text.get("en"), str):
             fields[path] = (text["ko"], text["en"])
     additions = data.get("additions")
     for index, addition in enumerate(additions if isinstance(additions, list) else []):
@@ -85,7 +89,7 @@ def find_drift(docs: list[Document], directory: Path) -> list[Drift]:
 def _drift_in(doc: Document, versions: list[tuple[Change, Any]]) -> Iterator[Drift]:
     checked = doc.data.get(CONFIRMATIONS)
     checked = checked if isinstance(checked, dict) else {}
-    current = bilingual_fields(doc.data)
+    current = bilingual_fields(doc.data, doc.contents[1])
     fields_by_version = [bilingual_fields(data) for _, data in versions]
     for path, (ko, en) in current.items():
         if checked.get(format_field(path)) == fingerprint(ko, en):
@@ -198,7 +202,7 @@ def check_confirmations(doc: Document) -> list[Finding]:
     checked = doc.data.get(CONFIRMATIONS) if isinstance(doc.data, dict) else None
     if not isinstance(checked, dict):
         return []
-    fields = {format_field(path) for path in bilingual_fields(doc.data)}
+    fields = {format_field(path) for path in bilingual_fields(doc.data, doc.contents[1])}
     return [Finding(doc.display, doc.line_of((CONFIRMATIONS, name)), format_field((CONFIRMATIONS,)),
                     f"'{name}' is not a text field with both languages (it may have moved or gone); remove the entry",
                     "warning")

@@ -13,7 +13,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -330,9 +330,8 @@ def _check_strings(doc: Document, schema: Path = SCHEMA_PATH) -> Iterator[Findin
     whole = " ".join(value for _, value in strings)
     decomposed = not unicodedata.is_normalized("NFC", whole)
     unusual = bool(characters.control_characters(whole) or characters.invisible_characters(whole))
-    kinds = _field_kinds(schema)
     for path, value in strings:
-        kind = kinds.get(_shape(path), "line")
+        kind = _kind(schema, path)
         is_prose = kind == "prose"
         if decomposed and not unicodedata.is_normalized("NFC", value):
             yield _finding(doc, path, "expected NFC text, got decomposed (NFD) characters, as some macOS tools "
@@ -386,6 +385,12 @@ def _check_prose(doc: Document, path: DataPath, value: str) -> Iterator[Finding]
             relative = ":" not in problem.found.split("/")[0]
             yield _finding(doc, path, f"expected an http(s) or mailto link, got '{problem.found}'"
                            + ("; to link a pattern, write [[its-id]]" if relative else ""), snippet=where)
+
+
+@lru_cache(maxsize=4096)
+def _kind(schema: Path, path: DataPath) -> str:
+    """A string field's kind (see `_field_kinds`); cached, as every file repeats the same few hundred paths."""
+    return _field_kinds(schema).get(_shape(path), "line")
 
 
 def _shape(path: DataPath) -> tuple[str, ...]:
