@@ -12,6 +12,7 @@ from pathlib import Path
 
 from generator.core.catalogue import read_catalogue
 from generator.core.characters import printable
+from generator.core.cycles import collector_paused
 from generator.core.findings import Finding, PatternError, errors_in
 from generator.core.loader import load_document, load_text
 from generator.core.validate import RESERVED_IDS, pattern_schema, reserved_reason
@@ -164,8 +165,9 @@ def validate(directory: Path, paths: Sequence[Path], style: str, retros: Path | 
     missing = [p for p in paths if not p.exists()]
     for p in missing:
         print(f"{printable(str(p))}: no such file", file=sys.stderr)
-    reading = read_catalogue(directory, root, Path(os.path.abspath(retros)) if retros and retros.is_dir() else None,
-                             parallel=True)  # this command runs no other threads, so it may fork
+    with collector_paused():
+        reading = read_catalogue(directory, root, Path(os.path.abspath(retros)) if retros and retros.is_dir() else None,
+                                 parallel=True)  # this command runs no other threads, so it may fork
     from generator.core.drift import drift_findings, find_drift
 
     findings = sorted(reading.findings + drift_findings(find_drift(reading.patterns, directory.resolve())))

@@ -29,6 +29,7 @@ from generator.adapter.publish import Publishing, PublishError
 from generator.adapter.serve_cache import OutputCache, PageCache, TemplateCache
 from generator.adapter.site_address import AddressError, site_address
 from generator.core.catalogue import FileCache, Reading, read_catalogue
+from generator.core.cycles import collector_paused
 from generator.core.drift import find_drift, stale_sections
 from generator.core.findings import Finding, errors_in
 from generator.core.findings_page import render_findings_page
@@ -132,9 +133,10 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
     def _read(self, config: MkDocsConfig) -> Reading:
         """The pattern files (and retrospectives) read and checked, and which translations may be behind."""
         retros = Path(self.config.retros_dir)
-        reading = read_catalogue(Path(self.config.patterns_dir), _project_root(config),
-                                 retros if retros.is_dir() else None, parallel=self._may_fork(),
-                                 cache=self.file_cache)
+        with collector_paused():
+            reading = read_catalogue(Path(self.config.patterns_dir), _project_root(config),
+                                     retros if retros.is_dir() else None, parallel=self._may_fork(),
+                                     cache=self.file_cache)
         if reading.catalogue is not None:
             # Shown as notes on the pages rather than logged: a strict build must not fail on it.
             self.stale = stale_sections(find_drift(reading.patterns, Path(self.config.patterns_dir)))
@@ -169,7 +171,9 @@ class PatternsPlugin(BasePlugin[PatternsConfig]):
                             permalink="¶" if permalink is True else (permalink or None),
                             memo=self.output_memo, stale=self.stale)
         outputs: Outputs = {}
-        for output in render_site(renderer, self._may_fork() and len(self.catalogue.patterns) >= PARALLEL_FROM):
+        with collector_paused():
+            rendered = render_site(renderer, self._may_fork() and len(self.catalogue.patterns) >= PARALLEL_FROM)
+        for output in rendered:
             outputs.update((page.path, page) for page in output.pages)
             outputs.update(output.search_files)
             outputs[data_path(output.lang)] = output.data
