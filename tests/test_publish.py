@@ -1,10 +1,10 @@
 """A build replaces the whole site or leaves it untouched: interrupted, run twice at once, or on a bad disk.
 
-Real builds (`properdocs build -f mkdocs.yml` in a child process) of the small fixture project are
-stopped with SIGINT, SIGTERM and SIGKILL at exact moments: the build waits at a named point (the
-test-only hook in generator/adapter/publish.py, or a MkDocs hook between two pages) until the test
-has sent its signal. After each, site/ must be byte for byte the whole old site or the whole new
-one, and the next build must put things right.
+Real builds of the small fixture project (the engine's `build` in a child process: ProperDocs, or
+the engine PATTERNS_ENGINE names) are stopped with SIGINT, SIGTERM and SIGKILL at exact moments:
+the build waits at a named point (the test-only hook in generator/adapter/publish.py, or a MkDocs
+hook between two pages) until the test has sent its signal. After each, site/ must be byte for
+byte the whole old site or the whole new one, and the next build must put things right.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -26,10 +25,10 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import get_files
 
-from conftest import FIXTURES, build_site, copy_project
+from conftest import FIXTURES, build_site, copy_project, engine_command
 from generator.adapter import publish
 
-ENGINE = [sys.executable, "-m", "properdocs", "build", "-f", "mkdocs.yml"]
+ENGINE = engine_command("build")  # the engine the in-process builds it is compared with run on
 # A MkDocs hook that waits between two pages, once four have been written into the fresh folder.
 PAGE_HOOK = '''
 import os, time

@@ -30,7 +30,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from playwright.sync_api import Browser
 
-from conftest import FIXTURES, copy_project
+from conftest import FIXTURES, copy_project, engine_command
 from generator.core.catalogue import read_catalogue
 from generator.core.findings import errors_in
 
@@ -236,7 +236,8 @@ def test_pages_given_again_unrendered_equal_a_fresh_build_after_every_kind_of_ed
         build(config)
         cache = config.plugins["patterns"].output_cache
         fresh = tmp_path / f"fresh-{number}"
-        subprocess.run([*ENGINE, "build", "-f", "mkdocs.yml", "--quiet", "--site-dir", str(fresh)], cwd=project, check=True)
+        # On the engine of the in-process builds above (PATTERNS_ENGINE), so only the preview differs.
+        subprocess.run(engine_command("build", "--quiet", "--site-dir", str(fresh)), cwd=project, check=True)
         pages = sorted(path.relative_to(fresh) for path in fresh.rglob("*.html"))
         assert len(pages) > 10
         for page in pages:
