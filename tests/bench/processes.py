@@ -32,7 +32,13 @@ class Run:
 
 
 def run(command: list[str], cwd: Path, env: dict[str, str]) -> Run:
-    """Run `command` to its end; raise SystemExit with its output if it fails."""
+    """Run `command` to its end; raise SystemExit with its output if it fails.
+
+    The disk's pending writes are flushed first, so that no command pays for writing out the
+    pages of the build timed before it (measured at N = 1,000: validate right after a baseline
+    build took 1.37 times the parse floor without the flush, 1.23 times with it).
+    """
+    os.sync()
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
