@@ -94,6 +94,7 @@ def test_retro_sheet_says_so_when_its_data_cannot_be_loaded(lang: str, message: 
     assert page.get_attribute(".retro-sheet__failed", "role") == "alert"
     assert page.inner_text(".retro-sheet__failed").startswith(message)
     assert page.locator(".retro-sheet__pattern").count() == 0
+    assert not page.is_visible(".retro-sheet__print")  # an empty sheet is not worth printing
     assert errors == []
 
 

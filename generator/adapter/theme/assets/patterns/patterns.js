@@ -299,6 +299,7 @@
       failed.setAttribute("role", "alert");
       failed.textContent = sheet.getAttribute("data-failed");
       sheet.appendChild(failed);
+      if (printButton) printButton.parentNode.hidden = true;  // nothing to print
     });
   }
 
