@@ -25,14 +25,15 @@ import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
-from markdown_it.token import Token
+from typing import TYPE_CHECKING, Any
 
 from generator.core.sanitize import EXTERNAL_REL, sanitize
 from generator.core.scripts import mark_other_script
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import StateInline
+    from markdown_it.token import Token
 
 Resolve = Callable[[str, str], "tuple[str, str] | None"]
 """(pattern id, anchor or "") -> (href, title) of the mention, or None when it names nothing known."""
@@ -120,6 +121,8 @@ def _render_link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any
 def make_parser(*, html: bool = False, validate_link: Callable[[str], bool] = link_allowed,
                 images: bool = False) -> MarkdownIt:
     """The CommonMark parser pattern prose is read with; the arguments exist for diagnostics and tests."""
+    from markdown_it import MarkdownIt  # imported when first needed: `patterns validate` seldom needs it
+
     md = MarkdownIt("commonmark", {"html": html})
     md.validateLink = validate_link  # type: ignore[method-assign]
     md.disable(["heading", "lheading"])
@@ -132,10 +135,17 @@ def make_parser(*, html: bool = False, validate_link: Callable[[str], bool] = li
     return md
 
 
-_PARSER = make_parser()
-# What the editor probably meant, read by the same rules with HTML, images and every link switched on:
-# its tokens show where the site will print text the editor may have meant as markup.
-_DIAGNOSTIC_PARSER = make_parser(html=True, validate_link=lambda url: True, images=True)
+@functools.cache
+def _parser() -> MarkdownIt:
+    """The parser, made when first needed: most texts `patterns validate` reads need none."""
+    return make_parser()
+
+
+@functools.cache
+def _diagnostic_parser() -> MarkdownIt:
+    """What the editor probably meant, read by the same rules with HTML, images and every link switched on:
+    its tokens show where the site will print text the editor may have meant as markup."""
+    return make_parser(html=True, validate_link=lambda url: True, images=True)
 
 # Characters with a meaning inside a CommonMark paragraph (emphasis, code, links, entities, escapes,
 # autolinks, mentions) or that the parser and the sanitiser write differently (NUL, no-break space),
@@ -153,7 +163,7 @@ def is_plain_prose(text: str) -> bool:
 @functools.lru_cache(maxsize=65536)
 def _parsed(text: str) -> tuple[list[Token], tuple[Mention, ...]]:
     """The parser's tokens for one text, and the mentions among them."""
-    tokens = _PARSER.parse(text)
+    tokens = _parser().parse(text)
     return tokens, tuple(t.meta["mention"] for t in _walk(tokens) if t.type == "mention")
 
 
@@ -171,7 +181,8 @@ def _walk(tokens: Sequence[Token]) -> list[Token]:
 def _rendered(text: str, links: tuple[tuple[tuple[str, str], tuple[str, str] | None], ...], lang: str) -> str:
     tokens, _ = _parsed(text)
     env = {"links": dict(links), "lang": lang}
-    return sanitize(_PARSER.renderer.render(tokens, _PARSER.options, env)).rstrip("\n")
+    parser = _parser()
+    return sanitize(parser.renderer.render(tokens, parser.options, env)).rstrip("\n")
 
 
 def to_html(text: str, resolve: Resolve, lang: str = "") -> str:
@@ -246,7 +257,7 @@ def problems(text: str) -> list[Problem]:
         return []
     found: list[Problem] = []
     line = 0
-    for token in _walk(_DIAGNOSTIC_PARSER.parse(text)):
+    for token in _walk(_diagnostic_parser().parse(text)):
         if token.map:
             line = token.map[0]
         if token.type in ("html_inline", "html_block"):

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import html
 import re
+from typing import TYPE_CHECKING
 
-from generator.core.model import Lang
+if TYPE_CHECKING:  # the model's import costs `patterns validate` a hundredth of a second, for a name
+    from generator.core.model import Lang
 
 _HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3"
 # A run of Korean words, with the spaces and punctuation between them.
