@@ -45,6 +45,13 @@ def test_the_other_half_is_done_in_another_process(forking: None) -> None:
     assert len(set(pids[5:])) == 1 and pids[5] != os.getpid()
 
 
+@pytest.mark.parametrize(("count", "share", "forked"), [(100, 0.47, 47), (100, 0.2, 20), (2, 0.1, 1), (2, 0.9, 1)])
+def test_the_other_process_takes_its_share_and_each_takes_one_at_least(forking: None, count: int, share: float,
+                                                                       forked: int) -> None:
+    pids = map_in_two(lambda chunk: [os.getpid() for _ in chunk], list(range(count)), parallel=True,
+                      other_share=share)
+    assert pids.count(os.getpid()) == count - forked
+
 def test_an_error_in_this_half_waits_for_no_one(forking: None) -> None:
     parent = os.getpid()
 

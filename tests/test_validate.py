@@ -206,7 +206,7 @@ def test_a_large_folder_read_on_two_cores_gives_the_same_findings_and_catalogue(
     forked: list[bool] = []
     real = catalogue_module.map_in_two
     monkeypatch.setattr(catalogue_module, "map_in_two",
-                        lambda work, items, parallel: forked.append(parallel) or real(work, items, parallel))
+                        lambda work, items, parallel, share: forked.append(parallel) or real(work, items, parallel, share))
     one = read_catalogue(patterns, tmp_path, parallel=False)
     two = read_catalogue(patterns, tmp_path, parallel=True)
     assert forked == [False, True]

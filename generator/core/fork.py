@@ -91,14 +91,17 @@ def _other_threads_running() -> bool:
     return threading.active_count() > 1
 
 
-def map_in_two(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], parallel: bool) -> list[R]:
-    """`work(items)`; with `parallel` (and two CPUs), the second half of the items in a forked process.
+def map_in_two(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], parallel: bool,
+               other_share: float = 0.5) -> list[R]:
+    """`work(items)`; with `parallel` (and two CPUs), the last `other_share` of the items in a forked process.
 
-    An exception in the other process is raised here; if that process dies or hangs, its half is done here.
+    Its results are pickled there and unpickled here after this process's own part: where that takes
+    long, a share under half lets both processes finish together. An exception in the other process
+    is raised here; if that process dies or hangs, its part is done here.
     """
     if len(items) < 2 or not can_fork(parallel):
         return work(items)
-    middle = len(items) // 2
+    middle = min(max(len(items) - round(len(items) * other_share), 1), len(items) - 1)
     other = Forked(work, items[middle:])
     started = time.monotonic()
     try:
