@@ -13,7 +13,8 @@ processes each of:
   the same files;
 - `properdocs build` with the plugin, and the baseline's `properdocs build`;
 
-each timed (wall and CPU) with the peak memory of its whole process tree (see `processes`).
+each timed (wall and CPU); then one more run of each for the peak memory of its whole process
+tree, sampled (see `processes`: sampling would slow the timed runs).
 Then `properdocs serve`: the time from writing one pattern file to the changed page being
 served, for --runs edits; sizes; and search in headless Chromium.
 
@@ -138,8 +139,7 @@ FIGURES = [
 ]
 # Figures measured once per run: the table shows their median with the range of the runs.
 TIMED = {"validate_s": "validate", "floor_s": "floor", "build_s": "build", "plain_s": "plain", "rebuild_s": "rebuild",
-         "build_mb": "build", "plain_mb": "plain", "validate_mb": "validate", "build_cpu_s": "build",
-         "plain_cpu_s": "plain", "rebuild_cpu_s": "rebuild"}
+         "build_cpu_s": "build", "plain_cpu_s": "plain", "rebuild_cpu_s": "rebuild"}
 
 
 def median(values: list[float]) -> float:
@@ -311,15 +311,20 @@ def measure(count: int, runs: int, workdir: Path, log: Callable[[str], None]) ->
     for number in range(runs):  # in turn, so drift in the machine's speed hits every command alike
         for name, (command, cwd) in commands.items():
             measured[name].append(run(command, cwd, ENV))
-        log(f"  run {number + 1}: " + ", ".join(f"{name} {m[-1].wall_s:.2f} s ({m[-1].peak_mb:.0f} MB)"
-                                                for name, m in measured.items()))
+        log(f"  run {number + 1}: " + ", ".join(f"{name} {m[-1].wall_s:.2f} s" for name, m in measured.items()))
+    # Memory from one more run of each, sampled; the timed runs above are not (see `processes`).
+    memory = {name: run(command, cwd, ENV, sample_memory=True) for name, (command, cwd) in commands.items()}
+    log("  memory run: " + ", ".join(f"{name} {r.peak_mb:.0f} MB" for name, r in memory.items()))
     result: dict = {"n": count, "runs": {name: [asdict(r) | {"output": None} for r in m] for name, m in measured.items()},
+                    "memory_runs": {name: asdict(r) | {"output": None} for name, r in memory.items()},
                     "pattern_kb": statistics.mean(Path(p).stat().st_size for p in pattern_files) / 1000}
     for key, name in TIMED.items():
         if name in measured and not key.endswith("cpu_s"):  # CPU times: below
-            values = [r.peak_mb if key.endswith("_mb") else r.wall_s for r in measured[name]]
+            values = [r.wall_s for r in measured[name]]
             result[key] = median(values)
             result[f"{key}_range"] = (min(values), max(values))
+    for name, sampled in memory.items():
+        result[f"{name}_mb"] = sampled.peak_mb
     result["validate_floor"] = result["validate_s"] / result["floor_s"]
     result["ratio"] = result["build_s"] / result["plain_s"]
     for key, name in (("build_cpu_s", "build"), ("plain_cpu_s", "plain")):

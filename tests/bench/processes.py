@@ -1,10 +1,15 @@
-"""One fresh process, timed: wall time, CPU time, and the peak memory of it and every process it starts.
+"""One fresh process, timed: wall time, CPU time, and (when asked) the peak memory of it and every process it starts.
 
 Memory is the proportional set size (PSS) of the whole process tree, summed, sampled every
 50 ms from /proc (every 5 ms in the first 0.2 s): a forked child shares most of its pages with its parent until either writes
 them, and PSS counts each shared page once across the processes sharing it, so the sum is what
 the tree really holds. (wait4's ru_maxrss is no help here: it is the largest single process, and
 Linux carries into it the resident set the starting process had before exec.)
+
+Sampling is not free: reading /proc took the bench 0.10 s of CPU during a one-second `patterns
+validate` at N = 1,000 (0.045 s during the parse floor's run, one small process), and on two
+cores a command that keeps both busy has to share them with it. So a timed run is not sampled,
+and memory comes from runs of its own.
 """
 
 from __future__ import annotations
@@ -27,12 +32,12 @@ class Run:
 
     wall_s: float
     cpu_s: float  # user + system, its waited-for children included
-    peak_mb: float  # the most the process tree held at once (sum of PSS), sampled
+    peak_mb: float | None  # the most the process tree held at once (sum of PSS), when sampled
     output: str  # its stdout and stderr
 
 
-def run(command: list[str], cwd: Path, env: dict[str, str]) -> Run:
-    """Run `command` to its end; raise SystemExit with its output if it fails.
+def run(command: list[str], cwd: Path, env: dict[str, str], sample_memory: bool = False) -> Run:
+    """Run `command` to its end (sampling its memory, if asked); raise SystemExit with its output if it fails.
 
     The disk's pending writes are flushed first, so that no command pays for writing out the
     pages of the build timed before it (measured at N = 1,000: validate right after a baseline
@@ -42,17 +47,19 @@ def run(command: list[str], cwd: Path, env: dict[str, str]) -> Run:
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
-        sampler = _Sampler(process.pid)
-        sampler.start()
+        sampler = _Sampler(process.pid) if sample_memory else None
+        if sampler:
+            sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
-        sampler.stop()
+        if sampler:
+            sampler.stop()
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
     if process.returncode != 0:
         raise SystemExit(f"bench: {' '.join(command)} failed in {cwd} (exit {process.returncode}):\n{text}")
-    return Run(wall, usage.ru_utime + usage.ru_stime, sampler.peak_kb / 1024, text)
+    return Run(wall, usage.ru_utime + usage.ru_stime, sampler.peak_kb / 1024 if sampler else None, text)
 
 
 class _Sampler(threading.Thread):
