@@ -6,6 +6,7 @@ result, and that a reader's query reads a few chunks rather than the whole index
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from pathlib import Path
@@ -79,6 +80,46 @@ def test_a_word_counts_more_in_a_short_field_than_in_a_long_one() -> None:
     (short_level, long_level) = [value & 7 for value in postings]
     assert short_level > long_level
 
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_preview_reusing_its_last_encoding_writes_what_a_build_from_nothing_writes(
+        catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
+    monkeypatch.setattr(search_index, "CHUNK_BYTES", 300)  # small chunks: a changed key spoils few of them
+    encodings: list[int] = []
+    real_encode = search_index._encode
+    monkeypatch.setattr(search_index, "_encode", lambda *args: encodings.append(1) or real_encode(*args))
+    original = search_docs(catalogue, lang)
+    absent = next(phrase for group in search_index.synonym_table() for phrase in group  # a group no page has yet
+                  if " " in phrase and phrase.isascii() == (lang == "en")
+                  and not any(phrase in text for d in original for text in d.fields))
+
+    def edited(docs: list, index: int, field: int, change) -> list:  # noqa: ANN001
+        fields = list(docs[index].fields)
+        fields[field] = change(fields[field])
+        return [*docs[:index], dataclasses.replace(docs[index], fields=tuple(fields)), *docs[index + 1:]]
+
+    first = edited(original, 3, 5, lambda text: "낱말새로 " + text)  # a new word
+    second = edited(first, 5, 6, lambda text: text + " " + text.split()[0])  # a word once more
+    # One word said forty times more: few keys change, but the field's length moves its column's levels.
+    longer = edited(original, 2, 5, lambda text: text + f" {text.split()[-1]}" * 40)
+    found = edited(longer, 7, 6, lambda text: text + " " + absent)  # a synonym group found: groups renumbered
+    cut = edited(original, 2, 5, lambda text: " ".join(text.split()[:3]))  # a field cut short
+    earlier = search_index.EncodedIndex()
+    build_search_files(original, lang, earlier)
+    for docs in (first, second, original, longer, found, original, cut, original[:-1], original):
+        encodings.clear()
+        reused = build_search_files(docs, lang, earlier)
+        encoded_again = len(encodings)
+        encodings.clear()
+        assert reused == build_search_files(docs, lang)
+        if docs is first:  # one new word: a few keys, not the index, encoded again
+            assert 0 < encoded_again < len(encodings) / 2
+    # Blind to the levels `longer` moves, the index would come out different: the loop above saw to them.
+    blind = search_index.EncodedIndex()
+    build_search_files(original, lang, blind)
+    monkeypatch.setattr(search_index.EncodedIndex, "moved_fields", lambda self, levels, width: set())
+    assert build_search_files(longer, lang, blind) != build_search_files(longer, lang)
 
 def test_results_do_not_depend_on_how_the_index_is_cut(page: Page, served_site: str, catalogue: Catalogue,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,7 +13,7 @@ from generator.core.fork import map_in_two
 from generator.core.model import LANGS, Lang
 from generator.core.render import GeneratedPage, Renderer
 from generator.core.search import SearchDoc, search_doc
-from generator.core.search_index import build_search_files
+from generator.core.search_index import EncodedIndex, build_search_files
 
 # Below this many patterns a second process costs more than it saves.
 PARALLEL_FROM = 100
@@ -32,8 +32,10 @@ class LanguageOutput:
 def render_language(renderer: Renderer, lang: Lang) -> LanguageOutput:
     docs = tuple(_search_docs(renderer, lang))
     # The index depends on the catalogue only through the documents, so they are its key: a preview
-    # edit that changes no searchable text reuses the files; one that does builds them again.
-    search_files = renderer.tracked(("search", lang, docs), lambda: build_search_files(docs, lang))
+    # edit that changes no searchable text reuses the files; one that does builds them again,
+    # reusing the chunks it can (see EncodedIndex).
+    earlier = renderer.memo.carried(("search index", lang), EncodedIndex) if renderer.memo else None
+    search_files = renderer.tracked(("search", lang, docs), lambda: build_search_files(docs, lang, earlier))
     return LanguageOutput(lang, renderer.pages(lang), search_files, renderer.pattern_data(lang))
 
 

@@ -38,6 +38,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from generator.core.model import Lang
 from generator.core.search import FIELDS, HEAD_FIELDS, SearchDoc, field_labels, stop_words_en, synonym_table
@@ -64,8 +65,12 @@ def search_meta_path(lang: Lang) -> str:
     return f"search/{lang}/meta.json"
 
 
-def build_search_files(docs: Sequence[SearchDoc], lang: Lang) -> dict[str, str]:
-    """The index files of one language, by path from the site root, each as compact JSON."""
+def build_search_files(docs: Sequence[SearchDoc], lang: Lang, earlier: EncodedIndex | None = None) -> dict[str, str]:
+    """The index files of one language, by path from the site root, each as compact JSON.
+
+    With `earlier` (a preview's, carried from one build of this language's index to the next),
+    keys and chunks that would encode as they did are taken from it, and it is updated.
+    """
     words = _word_postings(docs)
     keys = _keys(words)
     keys.update(_pair_postings(docs))
@@ -83,20 +88,22 @@ def build_search_files(docs: Sequence[SearchDoc], lang: Lang) -> dict[str, str]:
 
     files: dict[str, str] = {}
 
-    def add(kind: str, content: object) -> str:
-        text = _json(content)
+    def add(kind: str, text: str) -> str:
         name = hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
         files[f"search/{lang}/{kind}/{name}.json"] = text
         return name
 
-    chunks = [[first, add("t", chunk)] for first, chunk in _chunks(keys, _level_shifts(docs))]
-    display = [add("d", [[d.url, d.title, d.summary] for d in docs[i : i + DOCS_PER_CHUNK]])
+    earlier = earlier or EncodedIndex()
+    encoded = _chunks(keys, _level_shifts(docs), earlier, earlier.dirty_keys(docs, keys))
+    chunks = [[first, add("t", text)] for first, _, text in encoded.chunks]
+    display = [add("d", _json([[d.url, d.title, d.summary] for d in docs[i : i + DOCS_PER_CHUNK]]))
                for i in range(0, len(docs), DOCS_PER_CHUNK)]
     meta = {"version": INDEX_VERSION, "lang": lang, "docs": len(docs), "fields": list(FIELDS),
             "head": len(HEAD_FIELDS), "labels": field_labels(lang), "synonyms": synonyms,
             "stop": sorted(stop_words_en()),
             "chunks": chunks, "display": {"size": DOCS_PER_CHUNK, "files": display}}
     files[search_meta_path(lang)] = _json(meta)
+    earlier.remember(docs, keys, encoded)  # all at once, when nothing can fail any more
     return files
 
 
@@ -216,33 +223,128 @@ def _level_shifts(docs: Sequence[SearchDoc]) -> list[float]:
             for row in lengths for length, average, b in zip(row, averages, weights)]
 
 
-def _encode(postings: Postings, shifts: list[float], log2: list[float]) -> list[int]:
-    """Fields in order, each as (gap from the previous field) * 8 + its level.
+def _level_table(shifts: list[float], most: int) -> list[int]:
+    """The level of `count` occurrences in field f, at [count * len(shifts) + f], for counts up to `most`.
 
     The level is log2(occurrences / the field's length norm) + 4, rounded and kept within 1..7:
-    1/8 of an occurrence in a field of average length is 1, one is 4, eight or more are 7. (Written
-    out inline: this runs for every posting.)
+    1/8 of an occurrence in a field of average length is 1, one is 4, eight or more are 7.
     """
+    table = [0] * len(shifts)  # no posting has a count of 0
+    for count in range(1, most + 1):
+        log2 = math.log2(count)
+        table += [1 if x < 1.5 else LEVELS if x >= LEVELS - 0.5 else int(x + 0.5)
+                  for x in [log2 + shift for shift in shifts]]
+    return table
+
+
+def _encode(postings: Postings, levels: list[int], width: int) -> list[int]:
+    """Fields in order, each as (gap from the previous field) * 8 + its level (`_level_table`, `width`
+    fields to a count). Written out inline: this runs for every posting."""
     fields = sorted(postings)
-    strengths = [log2[postings[field]] + shifts[field] for field in fields]
-    return [(field - previous) * 8 + (1 if x < 1.5 else LEVELS if x >= LEVELS - 0.5 else int(x + 0.5))
-            for field, previous, x in zip(fields, [0, *fields], strengths)]
+    return [(field - previous) * 8 + levels[postings[field] * width + field]
+            for field, previous in zip(fields, [0, *fields])]
 
 
-def _chunks(keys: dict[str, Postings], shifts: list[float]) -> list[tuple[str, list[object]]]:
-    """Keys in order, as [key, postings, key, postings, …] chunks of about CHUNK_BYTES each."""
+class EncodedIndex:
+    """What the last build of one language's index encoded, for a preview's next build to reuse.
+
+    A preview edit changes one pattern, yet the index is made of every pattern. A posting of a word
+    key (a word, ^syllable, ~suffix or +pair) in a field depends on that field's text alone, so
+    such a key whose postings hold no field of a changed pattern, before or after the edit, has the
+    postings it had; it encodes as before unless one of its fields changed level (a field's new
+    length moves every level of its column a little, and now and then one crosses a rounding
+    boundary). Phrase and synonym group keys are compared whole: a group's number depends on which
+    groups were found. A chunk of such keys only is the same chunk as before. The result is the
+    same as a build from nothing (tests/test_search_index.py compares the two after many edits).
+    """
+
+    def __init__(self) -> None:
+        self.docs: list[SearchDoc] = []
+        self.levels: list[int] = []
+        self.sizes: dict[str, int] = {}  # key -> its size in a chunk
+        self.chunks: dict[str, tuple[list[str], str]] = {}  # first key -> the chunk's keys, its JSON
+        self.compared: dict[str, Postings] = {}  # the phrase and group keys' postings
+
+    def remember(self, docs: Sequence[SearchDoc], keys: dict[str, Postings], encoded: _Encoded) -> None:
+        """What a build encoded, for the next one."""
+        self.docs, self.levels, self.sizes = list(docs), encoded.levels, encoded.sizes
+        self.chunks = {first: (chunk, text) for first, chunk, text in encoded.chunks}
+        self.compared = {key: postings for key, postings in keys.items() if key[0] in "=#"}
+
+    def dirty_keys(self, docs: Sequence[SearchDoc], keys: dict[str, Postings]) -> set[str] | None:
+        """The keys whose postings may differ from the last build's; None when no key can be reused."""
+        if len(docs) != len(self.docs) or not self.sizes:
+            return None
+        dirty: set[str] = set()
+        for before, after in zip(self.docs, docs):
+            if before is not after and before.fields != after.fields:
+                for find in (_word_postings, _pair_postings):  # what the pattern's words or pairs were, and are
+                    old, new = find([before]), find([after])
+                    changed = [key for key in old.keys() | new.keys() if old.get(key) != new.get(key)]
+                    dirty.update(_keys(dict.fromkeys(changed, {})) if find is _word_postings else changed)
+        dirty.update(key for key, postings in keys.items() if key[0] in "=#" and self.compared.get(key) != postings)
+        return dirty
+
+    def moved_fields(self, levels: list[int], width: int) -> set[int] | None:
+        """Fields whose level for some count (up to the smaller table's largest) is not the last build's;
+        None when there is no last build of the same fields."""
+        if not self.levels or len(self.levels) % width or len(levels) % width:
+            return None
+        moved: set[int] = set()
+        for start in range(width, min(len(levels), len(self.levels)), width):
+            before, after = self.levels[start: start + width], levels[start: start + width]
+            if before != after:
+                moved.update(f for f, (a, b) in enumerate(zip(before, after)) if a != b)
+        return moved
+
+
+@dataclass(frozen=True)
+class _Encoded:
+    """The keys cut into chunks: (first key, its keys, its JSON) each, with the level table and key sizes used."""
+
+    chunks: list[tuple[str, list[str], str]]
+    levels: list[int]
+    sizes: dict[str, int]
+
+
+def _chunks(keys: dict[str, Postings], shifts: list[float], earlier: EncodedIndex,
+            dirty: set[str] | None) -> _Encoded:
+    """Keys in order, as [key, postings, key, postings, …] chunks of about CHUNK_BYTES each; with `dirty`
+    (the keys whose postings changed), a chunk of keys that encode as in `earlier` is taken from it."""
     most = max(map(max, map(dict.values, keys.values())), default=1)  # the largest count of any posting
-    log2 = [0.0, *(math.log2(count) for count in range(1, most + 1))]
-    chunks: list[tuple[str, list[object]]] = []
-    current: list[object] = []
+    width = len(shifts)
+    levels = _level_table(shifts, most)
+    moved = earlier.moved_fields(levels, width) if dirty is not None else None
+    encoded: dict[str, list[int]] = {}
+    sizes: dict[str, int] = {}
+
+    def same(key: str) -> bool:  # encodes as in the last build
+        return moved is not None and key in earlier.sizes and key not in dirty \
+            and not (moved and keys[key].keys() & moved)  # type: ignore[operator]
+
+    def text(chunk: list[str], clean: bool) -> str:
+        known = earlier.chunks.get(chunk[0])
+        if clean and known is not None and known[0] == chunk:
+            return known[1]
+        return _json([item for key in chunk
+                      for item in (key, encoded.get(key) or _encode(keys[key], levels, width))])
+
+    chunks: list[tuple[str, list[str], str]] = []
+    current: list[str] = []
+    clean = True  # every key of the current chunk encodes as in the last build
     size = 0
     for key in sorted(keys):
-        encoded = _encode(keys[key], shifts, log2)
         if current and size >= CHUNK_BYTES:
-            chunks.append((str(current[0]), current))
-            current, size = [], 0
-        current += [key, encoded]
-        size += 3 * len(key) + len(str(encoded))  # about its JSON: a Hangul syllable is 3 bytes
+            chunks.append((current[0], current, text(current, clean)))
+            current, size, clean = [], 0, True
+        if same(key):
+            sizes[key] = earlier.sizes[key]
+        else:
+            encoded[key] = _encode(keys[key], levels, width)
+            sizes[key] = 3 * len(key) + len(str(encoded[key]))  # about its JSON: a Hangul syllable is 3 bytes
+            clean = False
+        current.append(key)
+        size += sizes[key]
     if current:
-        chunks.append((str(current[0]), current))
-    return chunks
+        chunks.append((current[0], current, text(current, clean)))
+    return _Encoded(chunks, levels, sizes)

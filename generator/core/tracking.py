@@ -39,6 +39,7 @@ class OutputMemo:
         self._catalogue: Catalogue | None = None
         self._changed: set[Part] | None = None  # None: everything is new
         self._open: list[tuple[set[Part], list[Hashable]]] = []  # outputs being made: reads, inner outputs
+        self._carried: dict[Hashable, Any] = {}
         self.made = 0  # outputs made (not reused) in the current rendering
 
     def next_rendering(self, catalogue: Catalogue) -> None:
@@ -69,6 +70,13 @@ class OutputMemo:
             self._open[-1][0].update(known[1])
             self._open[-1][1].append(key)
         return known[0]  # type: ignore[no-any-return]
+
+    def carried(self, key: Hashable, make: Callable[[], R]) -> R:
+        """An object kept from one rendering to the next, made on first use: for an output that reuses its
+        own earlier work where that work says so itself (the search index's encoded chunks)."""
+        if key not in self._carried:
+            self._carried[key] = make()
+        return self._carried[key]  # type: ignore[no-any-return]
 
     def _keep(self, entry: _Entry) -> None:
         """A reused output's inner outputs, kept for the next rendering."""
