@@ -54,7 +54,7 @@ from .plain import write_plain_project
 from .processes import Run, run
 from .search_bench import index_size, search_figures
 from .static_server import serve
-from .synthetic import write_catalogue
+from .synthetic import read_real, write_catalogue
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -317,7 +317,8 @@ def measure(count: int, runs: int, workdir: Path, log: Callable[[str], None]) ->
     log("  memory run: " + ", ".join(f"{name} {r.peak_mb:.0f} MB" for name, r in memory.items()))
     result: dict = {"n": count, "runs": {name: [asdict(r) | {"output": None} for r in m] for name, m in measured.items()},
                     "memory_runs": {name: asdict(r) | {"output": None} for name, r in memory.items()},
-                    "pattern_kb": statistics.mean(Path(p).stat().st_size for p in pattern_files) / 1000}
+                    "pattern_kb": statistics.mean(Path(p).stat().st_size for p in pattern_files) / 1000,
+                    "real_pattern_kb": statistics.mean(len(p.text.encode("utf-8")) for p in read_real()[0]) / 1000}
     for key, name in TIMED.items():
         if name in measured and not key.endswith("cpu_s"):  # CPU times: below
             values = [r.wall_s for r in measured[name]]
@@ -498,12 +499,13 @@ def report_block(results: list[dict], runs: int, info: dict[str, str], lang: str
     sizes = " ".join(str(r["n"]) for r in results)
     command = f"`python -m tests.bench.bench --sizes {sizes} --runs {runs}`"
     kb = " / ".join(f"{r['pattern_kb']:.1f}" for r in results)
+    real_kb = f"{results[0]['real_pattern_kb']:.1f}"
     if lang == "en":
         lines = [
             f"Measured {info['date']} by {command} (what `make bench` runs). Each time is the median of "
             f"{runs} fresh processes, with the fastest and slowest in brackets; the preview row is {runs} "
             f"edits under one `properdocs serve`. The baseline was built in the same run. Synthetic "
-            f"patterns average {kb} KB of YAML (the real ones: about 18 KB).",
+            f"patterns average {kb} KB of YAML (the real ones: {real_kb} KB).",
             "",
             f"- Machine: {info['cpu']}, {info['cores']} cores ({info['usable']} usable), {info['ram']} RAM; {info['os']}",
             f"- Python {info['python']} (bytecode cache on, Python's default), ProperDocs {info['properdocs']}, "
@@ -523,7 +525,7 @@ def report_block(results: list[dict], runs: int, info: dict[str, str], lang: str
             f"{info['date']}에 {command}(`make bench`가 실행하는 명령)로 측정했습니다. 시간은 새 프로세스 "
             f"{runs}번의 중앙값이고, 괄호 안은 가장 빠른 값과 가장 느린 값입니다. 미리보기 행은 "
             f"`properdocs serve` 하나에서 {runs}번 수정한 값입니다. 기준선도 같은 실행에서 빌드했습니다. 합성 패턴은 "
-            f"평균 {kb} KB의 YAML입니다(실제 패턴은 약 18 KB).",
+            f"평균 {kb} KB의 YAML입니다(실제 패턴은 {real_kb} KB).",
             "",
             f"- 컴퓨터: {info['cpu']}, 코어 {info['cores']}개(사용 가능 {info['usable']}개), 메모리 {info['ram']}; {info['os']}",
             f"- Python {info['python']}(바이트코드 캐시 켬, Python 기본값), ProperDocs {info['properdocs']}, "

@@ -2,8 +2,8 @@
 
 A catalogue of N patterns is the real `patterns/` folder copied over and over ("generations"),
 each copy of a file with a fresh id, so every synthetic pattern has exactly the size, shape and
-prose of a real one (about 18 KB of YAML: block scalars, lists, `[[id]]` mentions, known uses,
-sources). Generation 0 keeps the real ids (so the hand-written pages' links still resolve);
+prose of a real one (YAML with block scalars, lists, `[[id]]` mentions, known uses, sources;
+the bench reports the average size of both). Generation 0 keeps the real ids (so the hand-written pages' links still resolve);
 generation k names its copies `<id>-<k>` and adds `k` to their titles.
 
 Every reference to another pattern (`builds_on`, `see_also`, `[[id]]`, `[[id|words]]`,
