@@ -68,12 +68,12 @@ def search_meta_path(lang: Lang) -> str:
 def build_search_files(docs: Sequence[SearchDoc], lang: Lang, earlier: EncodedIndex | None = None) -> dict[str, str]:
     """The index files of one language, by path from the site root, each as compact JSON.
 
-    With `earlier` (a preview's, carried from one build of this language's index to the next),
-    keys and chunks that would encode as they did are taken from it, and it is updated.
+    With `earlier` (a preview's, carried from one build of this language's index to the next), what
+    the patterns an edit did not change gave the last build is taken from it, and it is updated.
     """
-    words = _word_postings(docs)
-    keys = _keys(words)
-    keys.update(_pair_postings(docs))
+    earlier = earlier or EncodedIndex()
+    words, word_keys, dirty = earlier.words_and_keys(docs)
+    keys = dict(word_keys)
     ordered = sorted(keys)
     for phrase in {w for group in synonym_table() for w in group if " " in w}:
         found = _phrase_postings(phrase, words, docs)
@@ -93,8 +93,9 @@ def build_search_files(docs: Sequence[SearchDoc], lang: Lang, earlier: EncodedIn
         files[f"search/{lang}/{kind}/{name}.json"] = text
         return name
 
-    earlier = earlier or EncodedIndex()
-    encoded = _chunks(keys, _level_shifts(docs), earlier, earlier.dirty_keys(docs, keys))
+    if dirty is not None:  # phrase and group keys: compared whole (a group's number depends on which were found)
+        dirty.update(key for key, postings in keys.items() if key[0] in "=#" and earlier.compared.get(key) != postings)
+    encoded = _chunks(keys, _level_shifts(docs), earlier, dirty)
     chunks = [[first, add("t", text)] for first, _, text in encoded.chunks]
     display = [add("d", _json([[d.url, d.title, d.summary] for d in docs[i : i + DOCS_PER_CHUNK]]))
                for i in range(0, len(docs), DOCS_PER_CHUNK)]
@@ -103,7 +104,7 @@ def build_search_files(docs: Sequence[SearchDoc], lang: Lang, earlier: EncodedIn
             "stop": sorted(stop_words_en()),
             "chunks": chunks, "display": {"size": DOCS_PER_CHUNK, "files": display}}
     files[search_meta_path(lang)] = _json(meta)
-    earlier.remember(docs, keys, encoded)  # all at once, when nothing can fail any more
+    earlier.remember(docs, words, word_keys, keys, encoded)  # all at once, when nothing can fail any more
     return files
 
 
@@ -135,6 +136,29 @@ def _pair_postings(docs: Sequence[SearchDoc]) -> dict[str, Postings]:
             for key, count in counts.items():
                 pairs.setdefault(key, {})[i * width + k] = count
     return pairs
+
+
+def _word_and_pair_keys(docs: Sequence[SearchDoc]) -> tuple[dict[str, Postings], dict[str, Postings]]:
+    """Every word's postings, and the word and pair keys'."""
+    words = _word_postings(docs)
+    keys = _keys(words)
+    keys.update(_pair_postings(docs))
+    return words, keys
+
+
+def _move_pattern(table: dict[str, Postings], changed: list[str], first: int, old: dict[str, Postings],
+                  new: dict[str, Postings]) -> None:
+    """In `table`, replace the postings of one pattern (its fields from `first` on) in the keys that
+    `changed`: `old` and `new` are those of an index of that pattern alone, before and after."""
+    for key in changed:
+        postings = dict(table.get(key, {}))  # a new dict: the old one may be the last build's
+        for field in old.get(key, {}):
+            del postings[first + field]
+        postings.update((first + field, count) for field, count in new.get(key, {}).items())
+        if postings:
+            table[key] = postings
+        else:
+            table.pop(key, None)
 
 
 def _merge(into: Postings, postings: Postings) -> None:
@@ -246,44 +270,52 @@ def _encode(postings: Postings, levels: list[int], width: int) -> list[int]:
 
 
 class EncodedIndex:
-    """What the last build of one language's index encoded, for a preview's next build to reuse.
+    """What the last build of one language's index made, for a preview's next build to reuse.
 
     A preview edit changes one pattern, yet the index is made of every pattern. A posting of a word
-    key (a word, ^syllable, ~suffix or +pair) in a field depends on that field's text alone, so
-    such a key whose postings hold no field of a changed pattern, before or after the edit, has the
-    postings it had; it encodes as before unless one of its fields changed level (a field's new
-    length moves every level of its column a little, and now and then one crosses a rounding
-    boundary). Phrase and synonym group keys are compared whole: a group's number depends on which
-    groups were found. A chunk of such keys only is the same chunk as before. The result is the
-    same as a build from nothing (tests/test_search_index.py compares the two after many edits).
+    key (a word, ^syllable, ~suffix or +pair) in a field depends on that field's text alone, so the
+    word and pair keys are the last build's, changed only where the edited patterns' own keys
+    (those of an index of that pattern alone, before and after) differ. Such an unchanged key
+    encodes as before unless one of its fields changed level (a field's new length moves every
+    level of its column a little, and now and then one crosses a rounding boundary), and a chunk of
+    such keys only is the chunk the last build wrote. Phrase and synonym group keys are made again
+    and compared whole. The result is the same as a build from nothing (tests/test_search_index.py
+    compares the two after many kinds of edit). It costs memory: the last build's postings are kept.
     """
 
     def __init__(self) -> None:
         self.docs: list[SearchDoc] = []
+        self.words: dict[str, Postings] = {}
+        self.word_keys: dict[str, Postings] = {}  # the word and pair keys
         self.levels: list[int] = []
         self.sizes: dict[str, int] = {}  # key -> its size in a chunk
         self.chunks: dict[str, tuple[list[str], str]] = {}  # first key -> the chunk's keys, its JSON
         self.compared: dict[str, Postings] = {}  # the phrase and group keys' postings
 
-    def remember(self, docs: Sequence[SearchDoc], keys: dict[str, Postings], encoded: _Encoded) -> None:
-        """What a build encoded, for the next one."""
-        self.docs, self.levels, self.sizes = list(docs), encoded.levels, encoded.sizes
+    def remember(self, docs: Sequence[SearchDoc], words: dict[str, Postings], word_keys: dict[str, Postings],
+                 keys: dict[str, Postings], encoded: _Encoded) -> None:
+        """What a build made, for the next one."""
+        self.docs, self.words, self.word_keys = list(docs), words, word_keys
+        self.levels, self.sizes = encoded.levels, encoded.sizes
         self.chunks = {first: (chunk, text) for first, chunk, text in encoded.chunks}
         self.compared = {key: postings for key, postings in keys.items() if key[0] in "=#"}
 
-    def dirty_keys(self, docs: Sequence[SearchDoc], keys: dict[str, Postings]) -> set[str] | None:
-        """The keys whose postings may differ from the last build's; None when no key can be reused."""
+    def words_and_keys(self, docs: Sequence[SearchDoc]) -> tuple[dict[str, Postings], dict[str, Postings],
+                                                                   set[str] | None]:
+        """Every word's postings, the word and pair keys, and which of those keys changed since the last
+        build (None, and all made from nothing, when there is no last build of as many patterns)."""
         if len(docs) != len(self.docs) or not self.sizes:
-            return None
+            return (*_word_and_pair_keys(docs), None)
+        words, keys = dict(self.words), dict(self.word_keys)  # new dicts: the last build's stay as they were
         dirty: set[str] = set()
-        for before, after in zip(self.docs, docs):
+        for i, (before, after) in enumerate(zip(self.docs, docs)):
             if before is not after and before.fields != after.fields:
-                for find in (_word_postings, _pair_postings):  # what the pattern's words or pairs were, and are
-                    old, new = find([before]), find([after])
+                for table, old, new in zip((words, keys), _word_and_pair_keys([before]), _word_and_pair_keys([after])):
                     changed = [key for key in old.keys() | new.keys() if old.get(key) != new.get(key)]
-                    dirty.update(_keys(dict.fromkeys(changed, {})) if find is _word_postings else changed)
-        dirty.update(key for key, postings in keys.items() if key[0] in "=#" and self.compared.get(key) != postings)
-        return dirty
+                    _move_pattern(table, changed, i * len(FIELDS), old, new)
+                    if table is keys:
+                        dirty.update(changed)
+        return words, keys, dirty
 
     def moved_fields(self, levels: list[int], width: int) -> set[int] | None:
         """Fields whose level for some count (up to the smaller table's largest) is not the last build's;
