@@ -33,7 +33,7 @@ $(STAMP): pyproject.toml
 
 # Catalogues of 10, 100 and 1,000 patterns made from the real ones, each beside a plain-Markdown baseline
 # built by ProperDocs and Material alone; prints the table and writes docs/performance.md and
-# docs/en/performance.md. Takes about six minutes on two cores.
+# docs/en/performance.md. Takes about seven minutes on two cores.
 bench: $(STAMP) browser
 	$(BIN)/python -m tests.bench.bench --write-docs
 
