@@ -146,10 +146,11 @@ def _word_and_pair_keys(docs: Sequence[SearchDoc]) -> tuple[dict[str, Postings],
     return words, keys
 
 
-def _move_pattern(table: dict[str, Postings], changed: list[str], first: int, old: dict[str, Postings],
-                  new: dict[str, Postings]) -> None:
-    """In `table`, replace the postings of one pattern (its fields from `first` on) in the keys that
-    `changed`: `old` and `new` are those of an index of that pattern alone, before and after."""
+def _move_pattern(table: dict[str, Postings], first: int, old: dict[str, Postings],
+                  new: dict[str, Postings]) -> list[str]:
+    """In `table`, give one pattern (its fields from `first` on) its new postings; `old` and `new` are
+    those of an index of that pattern alone, before and after. The keys that changed."""
+    changed = [key for key in old.keys() | new.keys() if old.get(key) != new.get(key)]
     for key in changed:
         postings = dict(table.get(key, {}))  # a new dict: the old one may be the last build's
         for field in old.get(key, {}):
@@ -159,6 +160,7 @@ def _move_pattern(table: dict[str, Postings], changed: list[str], first: int, ol
             table[key] = postings
         else:
             table.pop(key, None)
+    return changed
 
 
 def _merge(into: Postings, postings: Postings) -> None:
@@ -310,18 +312,15 @@ class EncodedIndex:
         dirty: set[str] = set()
         for i, (before, after) in enumerate(zip(self.docs, docs)):
             if before is not after and before.fields != after.fields:
-                for table, old, new in zip((words, keys), _word_and_pair_keys([before]), _word_and_pair_keys([after])):
-                    changed = [key for key in old.keys() | new.keys() if old.get(key) != new.get(key)]
-                    _move_pattern(table, changed, i * len(FIELDS), old, new)
-                    if table is keys:
-                        dirty.update(changed)
+                old_words, old_keys = _word_and_pair_keys([before])
+                new_words, new_keys = _word_and_pair_keys([after])
+                _move_pattern(words, i * len(FIELDS), old_words, new_words)
+                dirty.update(_move_pattern(keys, i * len(FIELDS), old_keys, new_keys))
         return words, keys, dirty
 
-    def moved_fields(self, levels: list[int], width: int) -> set[int] | None:
-        """Fields whose level for some count (up to the smaller table's largest) is not the last build's;
-        None when there is no last build of the same fields."""
-        if not self.levels or len(self.levels) % width or len(levels) % width:
-            return None
+    def moved_fields(self, levels: list[int], width: int) -> set[int]:
+        """Fields whose level for some count (up to the smaller table's largest) is not the last build's,
+        which had as many fields (`width`)."""
         moved: set[int] = set()
         for start in range(width, min(len(levels), len(self.levels)), width):
             before, after = self.levels[start: start + width], levels[start: start + width]
@@ -346,13 +345,13 @@ def _chunks(keys: dict[str, Postings], shifts: list[float], earlier: EncodedInde
     most = max(map(max, map(dict.values, keys.values())), default=1)  # the largest count of any posting
     width = len(shifts)
     levels = _level_table(shifts, most)
-    moved = earlier.moved_fields(levels, width) if dirty is not None else None
+    moved = earlier.moved_fields(levels, width) if dirty is not None else set()
     encoded: dict[str, list[int]] = {}
     sizes: dict[str, int] = {}
 
     def same(key: str) -> bool:  # encodes as in the last build
-        return moved is not None and key in earlier.sizes and key not in dirty \
-            and not (moved and keys[key].keys() & moved)  # type: ignore[operator]
+        return dirty is not None and key not in dirty and key in earlier.sizes \
+            and not (moved and keys[key].keys() & moved)
 
     def text(chunk: list[str], clean: bool) -> str:
         known = earlier.chunks.get(chunk[0])
